@@ -3,7 +3,7 @@
 /// The wire form is 1 to 8 ASCII digits followed by one unit letter: `H` hours, `M` minutes, `S` seconds,
 /// `m` milliseconds, `u` microseconds, `n` nanoseconds. No sign, no space, nothing else.
 public struct GRPCTimeout: Hashable, Sendable {
-    /// The timeout in nanoseconds, never negative.
+    /// The timeout in nanoseconds, never negative; saturates at `Int64.max` (about 292 years).
     public let nanoseconds: Int64
 
     /// The largest number the 8 digits of the wire form can hold.
@@ -35,8 +35,9 @@ public struct GRPCTimeout: Hashable, Sendable {
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
             value = value * 10 + Int64(byte - UInt8(ascii: "0"))
         }
-        // 99999999 hours is about 3.6e17 ns, well inside Int64: no overflow is possible here.
-        self.nanoseconds = value * nanosecondsPerUnit
+        // 99999999 hours do not fit in Int64 nanoseconds (about 292 years do): saturate, as grpc-go does.
+        let (product, overflow) = value.multipliedReportingOverflow(by: nanosecondsPerUnit)
+        self.nanoseconds = overflow ? Int64.max : product
     }
 
     /// The header value to send: the finest unit whose count fits in 8 digits, rounded up so the peer never
