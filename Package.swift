@@ -39,6 +39,32 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The HTTP/2 gRPC transport: nghttp2 sessions on SwiftNIO channels, routing, calls.
+        .target(
+            name: "RPCServer",
+            dependencies: [
+                "CNghttp2",
+                "RPCFraming",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // The daemon: configuration, lifecycle, signals.
+        .executableTarget(
+            name: "planning-rpcd",
+            dependencies: [
+                "RPCServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
         .testTarget(
             name: "RPCFramingTests",
             dependencies: ["RPCFraming", "CNghttp2", "CZlib"],

@@ -1,0 +1,141 @@
+public import Logging
+public import NIOCore
+internal import NIOConcurrencyHelpers
+public import NIOPosix
+
+/// A gRPC server over cleartext HTTP/2 (prior knowledge) on nghttp2 and SwiftNIO.
+///
+/// ```swift
+/// var router = RPCRouter()
+/// router.register(EchoService())
+/// let server = RPCServer(configuration: configuration, router: router, logger: logger)
+/// let address = try await server.start()
+/// // ...
+/// await server.shutdownGracefully()
+/// ```
+public final class RPCServer: Sendable {
+    public let configuration: ServerConfiguration
+    private let router: RPCRouter
+    private let logger: Logger
+    private let group: MultiThreadedEventLoopGroup
+    private let ownsGroup: Bool
+    private let state = NIOLockedValueBox(State())
+
+    private struct State {
+        var listener: (any Channel)?
+        var connections: [ObjectIdentifier: any Channel] = [:]
+        var shuttingDown = false
+    }
+
+    public init(
+        configuration: ServerConfiguration,
+        router: RPCRouter,
+        logger: Logger,
+        group: MultiThreadedEventLoopGroup? = nil
+    ) {
+        self.configuration = configuration
+        self.router = router
+        self.logger = logger
+        if let group {
+            self.group = group
+            self.ownsGroup = false
+        } else {
+            self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
+            self.ownsGroup = true
+        }
+    }
+
+    /// Binds and starts accepting; returns the bound address (useful with port 0).
+    @discardableResult
+    public func start() async throws -> SocketAddress {
+        let configuration = self.configuration
+        let router = self.router
+        let logger = self.logger
+        let bootstrap = ServerBootstrap(group: self.group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
+            .childChannelOption(.maxMessagesPerRead, value: 4)
+            .childChannelInitializer { [weak self] channel in
+                self?.track(channel)
+                return channel.eventLoop.makeCompletedFuture {
+                    let peer = Self.describe(channel.remoteAddress)
+                    var connectionLogger = logger
+                    connectionLogger[metadataKey: "peer"] = "\(peer)"
+                    let connection = HTTP2ServerConnection(
+                        configuration: configuration,
+                        router: router,
+                        eventLoop: channel.eventLoop,
+                        peer: peer,
+                        logger: connectionLogger
+                    )
+                    try channel.pipeline.syncOperations.addHandler(HTTP2ServerHandler(connection: connection))
+                }
+            }
+        let listener = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+        self.state.withLockedValue { $0.listener = listener }
+        let address = listener.localAddress!
+        self.logger.info("listening", metadata: ["address": "\(address)"])
+        return address
+    }
+
+    private func track(_ channel: any Channel) {
+        let id = ObjectIdentifier(channel)
+        let accepted = self.state.withLockedValue { state -> Bool in
+            guard !state.shuttingDown else { return false }
+            state.connections[id] = channel
+            return true
+        }
+        guard accepted else {
+            channel.close(promise: nil)
+            return
+        }
+        channel.closeFuture.whenComplete { [weak self] _ in
+            self?.state.withLockedValue { _ = $0.connections.removeValue(forKey: id) }
+        }
+    }
+
+    /// Number of open client connections.
+    public var connectionCount: Int {
+        self.state.withLockedValue { $0.connections.count }
+    }
+
+    /// Stops accepting, drains every connection (GOAWAY in two steps, calls in flight finish),
+    /// and after `drainTimeout` closes what is left, cancelling its calls.
+    public func shutdownGracefully() async {
+        let (listener, connections) = self.state.withLockedValue { state in
+            state.shuttingDown = true
+            return (state.listener, Array(state.connections.values))
+        }
+        self.logger.info("shutting down", metadata: ["connections": "\(connections.count)"])
+        try? await listener?.close()
+        for channel in connections {
+            channel.pipeline.fireUserInboundEventTriggered(DrainConnectionEvent())
+        }
+        let deadline = ContinuousClock.now + self.configuration.drainTimeout
+        while ContinuousClock.now < deadline, self.connectionCount > 0 {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        let remaining = self.state.withLockedValue { Array($0.connections.values) }
+        if !remaining.isEmpty {
+            self.logger.warning("drain timeout passed; closing connections", metadata: ["count": "\(remaining.count)"])
+            for channel in remaining {
+                try? await channel.close()
+            }
+        }
+        if self.ownsGroup {
+            try? await self.group.shutdownGracefully()
+        }
+        self.logger.info("stopped")
+    }
+
+    private static func describe(_ address: SocketAddress?) -> String {
+        switch address {
+        case .v4(let v4)?: "ipv4:\(v4.host):\(address?.port ?? 0)"
+        case .v6(let v6)?: "ipv6:[\(v6.host)]:\(address?.port ?? 0)"
+        case .unixDomainSocket?: "unix:\(address?.pathname ?? "")"
+        case nil: "unknown"
+        }
+    }
+}

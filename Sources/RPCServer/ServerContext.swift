@@ -1,0 +1,20 @@
+internal import RPCFraming
+
+/// What a handler knows about its call besides the request.
+public struct ServerContext: Sendable {
+    /// The full method path, `/package.Service/Method`.
+    public let path: String
+    /// The remote address, as `ipv4:127.0.0.1:5432` or `ipv6:[::1]:5432`, or `unknown`.
+    public let peer: String
+    /// When the client gives up, from `grpc-timeout`; the handler's task is cancelled then.
+    public let deadline: ContinuousClock.Instant?
+    /// The `:authority` the client addressed.
+    public let authority: String?
+
+    public init(path: String, peer: String, deadline: ContinuousClock.Instant?, authority: String?) {
+        self.path = path
+        self.peer = peer
+        self.deadline = deadline
+        self.authority = authority
+    }
+}
