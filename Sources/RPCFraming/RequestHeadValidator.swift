@@ -68,7 +68,8 @@ public enum RequestHeadValidator {
         }
         guard scheme != nil else { return .failure(malformed("missing :scheme")) }
         guard let path else { return .failure(malformed("missing :path")) }
-        guard te == "trailers" else {
+        // Compared case-insensitively, as nghttp2 does: te tokens are case-insensitive in HTTP.
+        guard te?.lowercased() == "trailers" else {
             return .failure(malformed(te == nil ? "missing te header" : "invalid te header '\(te!)', want trailers"))
         }
         var timeout: GRPCTimeout?
