@@ -135,7 +135,8 @@ struct MessageDeframerTests {
     @Test func compressedFlagWithoutEncodingIsInternal() {
         var deframer = MessageDeframer()
         deframer.append([1, 0, 0, 0, 3])
-        #expect(throws: RPCError(code: .internalError, message: "compressed flag set with identity or empty encoding")) {
+        let expected = RPCError(code: .internalError, message: "compressed flag set with identity or empty encoding")
+        #expect(throws: expected) {
             try deframer.next()
         }
     }
@@ -211,7 +212,8 @@ struct MessageDeframerTests {
     }
 
     @Test func decompressionBombThroughTheDeframer() throws {
-        let bomb = ZlibHelpers.deflate([UInt8](repeating: 0, count: 1 << 20), repeatCount: 100, windowBits: 31, level: 9)
+        let zeros = [UInt8](repeating: 0, count: 1 << 20)
+        let bomb = ZlibHelpers.deflate(zeros, repeatCount: 100, windowBits: 31, level: 9)
         var deframer = MessageDeframer(encoding: .gzip)
         deframer.append(MessageFramer.frame(bomb, compressed: true))
         let error = #expect(throws: RPCError.self) { try deframer.next() }

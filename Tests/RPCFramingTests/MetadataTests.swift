@@ -62,7 +62,8 @@ struct MetadataTests {
     }
 
     @Test(arguments: [
-        ("Zg==", [UInt8(0x66)]), ("Zg", [0x66]), ("Zm8=", [0x66, 0x6F]), ("Zm8", [0x66, 0x6F]), ("Zm9v", [0x66, 0x6F, 0x6F]),
+        ("Zg==", [UInt8(0x66)]), ("Zg", [0x66]), ("Zm8=", [0x66, 0x6F]), ("Zm8", [0x66, 0x6F]),
+        ("Zm9v", [0x66, 0x6F, 0x6F]),
         ("", []), ("+/+/", [0xFB, 0xFF, 0xBF]), ("AAECAwQ=", [0, 1, 2, 3, 4]), ("AAECAwQ", [0, 1, 2, 3, 4]),
         (" Zg== ", [0x66]),
     ] as [(String, [UInt8])])
@@ -93,7 +94,8 @@ struct MetadataTests {
             ("host", "h"), ("connection", "close"), ("Upper", "u"),
         ]
         let metadata = try Metadata(receivedHeaders: fields)
-        #expect(metadata.map(\.key) == ["user-agent", "x-request-id", "x-request-id", "grpc-status-details-bin", "upper"])
+        let keys = ["user-agent", "x-request-id", "x-request-id", "grpc-status-details-bin", "upper"]
+        #expect(metadata.map(\.key) == keys)
         #expect(metadata[stringValues: "user-agent"] == ["grpc-python/1.60"])
         #expect(metadata[stringValues: "x-request-id"] == ["r1", "r2"])
         #expect(metadata[binaryValues: "grpc-status-details-bin"] == [[1, 2]])
@@ -106,7 +108,8 @@ struct MetadataTests {
         metadata.add("te", "trailers")
         metadata.add("x-ok", "yes")
         metadata.add("grpc-status-details-bin", binary: [1, 2, 3])
-        #expect(metadata.headerFields().map { "\($0.name)=\($0.value)" } == ["x-ok=yes", "grpc-status-details-bin=AQID"])
+        let rendered = metadata.headerFields().map { "\($0.name)=\($0.value)" }
+        #expect(rendered == ["x-ok=yes", "grpc-status-details-bin=AQID"])
     }
 
     @Test func randomBinaryValuesRoundTrip() throws {

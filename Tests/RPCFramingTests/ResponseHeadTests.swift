@@ -24,14 +24,16 @@ struct ResponseHeadTests {
     }
 
     @Test func trailersOmitEmptyMessage() {
-        #expect(Self.render(ResponseHead.trailers(status: .ok, message: "", metadata: Metadata())) == ["grpc-status: 0"])
+        let fields = ResponseHead.trailers(status: .ok, message: "", metadata: Metadata())
+        #expect(Self.render(fields) == ["grpc-status: 0"])
     }
 
     @Test func trailersPercentEncodeTheMessageAndCarryDetails() {
         var metadata = Metadata()
         metadata.add("grpc-status-details-bin", binary: [8, 5])
         metadata.add("x-retry", "no")
-        let fields = ResponseHead.trailers(status: .notFound, message: "job 7 n'existe pas: é 100%", metadata: metadata)
+        let message = "job 7 n'existe pas: é 100%"
+        let fields = ResponseHead.trailers(status: .notFound, message: message, metadata: metadata)
         #expect(Self.render(fields) == [
             "grpc-status: 5", "grpc-message: job 7 n'existe pas: %C3%A9 100%25", "grpc-status-details-bin: CAU",
             "x-retry: no",
@@ -80,7 +82,8 @@ struct ResponseHeadTests {
         ([(":status", "200")], .unknown), ([(":status", "400")], .internalError),
         ([(":status", "401")], .unauthenticated), ([(":status", "403")], .permissionDenied),
         ([(":status", "404")], .unimplemented), ([(":status", "429")], .unavailable),
-        ([(":status", "502")], .unavailable), ([(":status", "503")], .unavailable), ([(":status", "504")], .unavailable),
+        ([(":status", "502")], .unavailable), ([(":status", "503")], .unavailable),
+        ([(":status", "504")], .unavailable),
         ([(":status", "500")], .unknown), ([(":status", "415"), ("grpc-status", "3")], .invalidArgument),
     ] as [([(String, String)], StatusCode)])
     func receivedStatusMapping(_ fields: [(String, String)], _ expected: StatusCode) {
