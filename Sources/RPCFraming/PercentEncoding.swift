@@ -28,8 +28,8 @@ public enum PercentEncoding {
 
     /// Decodes a received `grpc-message` value; never fails.
     public static func decode(_ value: String) -> String {
+        guard value.utf8.contains(UInt8(ascii: "%")) else { return value }
         let utf8 = Array(value.utf8)
-        guard utf8.contains(UInt8(ascii: "%")) else { return value }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(utf8.count)
         var index = 0

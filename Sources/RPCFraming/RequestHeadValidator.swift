@@ -5,7 +5,7 @@
 ///
 /// | problem | answer |
 /// | --- | --- |
-/// | connection-specific header (`connection`, `keep-alive`, `proxy-connection`, `transfer-encoding`, `upgrade`) | HTTP 400, INTERNAL |
+/// | `connection`, `keep-alive`, `proxy-connection`, `transfer-encoding`, `upgrade` | HTTP 400, INTERNAL |
 /// | more than one `:authority` or `host` | HTTP 400, INTERNAL |
 /// | `content-type` missing or not `application/grpc[+subtype][;params]` | HTTP 415, INVALID_ARGUMENT |
 /// | `:method` not POST | HTTP 405, INTERNAL |
@@ -17,7 +17,9 @@
 /// | unsupported `grpc-encoding` | 200 trailers-only, UNIMPLEMENTED (+ our `grpc-accept-encoding`) |
 public enum RequestHeadValidator {
     /// Validates a request's header fields (names lowercase, as HTTP/2 requires).
-    public static func validate(_ fields: [(name: String, value: String)]) -> Result<RequestHead, RequestHeadRejection> {
+    public static func validate(
+        _ fields: [(name: String, value: String)]
+    ) -> Result<RequestHead, RequestHeadRejection> {
         var method: String?
         var scheme: String?
         var path: String?
@@ -68,7 +70,8 @@ public enum RequestHeadValidator {
         }
         guard scheme != nil else { return .failure(malformed("missing :scheme")) }
         guard let path else { return .failure(malformed("missing :path")) }
-        guard te == "trailers" else {
+        // Compared case-insensitively, as nghttp2 does: te tokens are case-insensitive in HTTP.
+        guard te?.lowercased() == "trailers" else {
             return .failure(malformed(te == nil ? "missing te header" : "invalid te header '\(te!)', want trailers"))
         }
         var timeout: GRPCTimeout?

@@ -55,7 +55,9 @@ public enum ResponseHead {
     ///
     /// `grpc-status` that is not a number in 0...16 is UNKNOWN. When `grpc-status` is missing, a non-200 `:status`
     /// is mapped as gRPC's http-grpc-status-mapping says, and otherwise the result is UNKNOWN.
-    public static func receivedStatus(_ fields: [(name: String, value: String)]) -> (code: StatusCode, message: String) {
+    public static func receivedStatus(
+        _ fields: [(name: String, value: String)]
+    ) -> (code: StatusCode, message: String) {
         var status: String?
         var message = ""
         var httpStatus: String?
