@@ -76,7 +76,7 @@ public final class RPCServer: Sendable {
         let listener = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
         self.state.withLockedValue { $0.listener = listener }
         let address = listener.localAddress!
-        self.logger.info("listening", metadata: ["address": "\(address)"])
+        self.logger.info("listening", metadata: ["host": "\(configuration.host)", "port": "\(address.port ?? 0)"])
         return address
     }
 

@@ -177,6 +177,7 @@ final class ServerStream: @unchecked Sendable {
     // MARK: Handler
 
     private func run(_ handler: RPCRouter.Handler, request: ServerRequest, context: ServerContext) async {
+        let outcome: StatusCode
         do {
             switch handler {
             case .unary(let unary):
@@ -188,20 +189,25 @@ final class ServerStream: @unchecked Sendable {
                 let trailing = try await response.producer(RPCWriter(stream: self))
                 self.onLoop { $0.finish(code: .ok, message: "", metadata: trailing) }
             }
+            outcome = .ok
         } catch let error as RPCError {
+            outcome = error.code
             self.onLoop { $0.finish(code: error.code, message: error.message, metadata: error.metadata) }
         } catch is CancellationError {
+            outcome = .cancelled
             self.onLoop { $0.finish(code: .cancelled, message: "the call was cancelled", metadata: Metadata()) }
         } catch {
+            outcome = .unknown
             // As grpc-go and grpc-java: the client learns only that something failed; the log has the detail.
             self.onLoop { stream in
                 stream.connection.logger.error(
                     "handler threw a non-RPC error",
-                    metadata: ["path": "\(stream.head?.path ?? "?")", "error": "\(error)"]
+                    metadata: ["path": "\(context.path)", "error": "\(error)"]
                 )
                 stream.finish(code: .unknown, message: "the handler failed", metadata: Metadata())
             }
         }
+        self.connection.logger.debug("handler finished", metadata: ["path": "\(context.path)", "status": "\(outcome)"])
     }
 
     /// Runs `body` on the event loop: at once when already there (the usual case, since the

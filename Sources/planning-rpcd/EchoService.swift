@@ -7,12 +7,15 @@ import RPCServer
 /// and streams K messages of 64 bytes. Both echo `x-grpc-test-echo-initial` into the response
 /// headers and `x-grpc-test-echo-trailing-bin` into the trailers, as gRPC's interop TestService.
 /// `x-grpc-test-response-compression: gzip|deflate` asks for a compressed response, so the interop
-/// suite can check server-side compression with a stock client.
+/// suite can check server-side compression with a stock client. `x-grpc-test-echo-status` (a
+/// code) with `x-grpc-test-echo-message-bin` (UTF-8) makes the call fail with that status and
+/// message, as the interop `special_status_message` case asks.
 struct EchoService: RPCService {
     static let payload = [UInt8](repeating: UInt8(ascii: "a"), count: 64)
 
     func registerMethods(with router: inout RPCRouter) {
         router.registerUnary(service: "bench.Echo", method: "Unary") { request, _ in
+            try Self.failIfAsked(request.metadata)
             let (initial, trailing) = Self.echoedMetadata(request.metadata)
             return ServerResponse(
                 message: request.message,
@@ -28,6 +31,7 @@ struct EchoService: RPCService {
                     message: "the request must be a 4-byte big-endian message count, got \(request.message.count) bytes"
                 )
             }
+            try Self.failIfAsked(request.metadata)
             let count = request.message.prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
             let (initial, trailing) = Self.echoedMetadata(request.metadata)
             return StreamingServerResponse(
@@ -39,6 +43,19 @@ struct EchoService: RPCService {
                 }
                 return trailing
             }
+        }
+    }
+
+    private static func failIfAsked(_ metadata: Metadata) throws {
+        guard let raw = metadata[stringValues: "x-grpc-test-echo-status"].first else { return }
+        guard let value = Int(raw), let code = StatusCode(rawValue: value) else {
+            throw RPCError(code: .invalidArgument, message: "x-grpc-test-echo-status must be a status code 0...16")
+        }
+        let message = metadata[binaryValues: "x-grpc-test-echo-message-bin"].first.map {
+            String(decoding: $0, as: UTF8.self)
+        }
+        if code != .ok {
+            throw RPCError(code: code, message: message ?? "")
         }
     }
 
