@@ -1,0 +1,47 @@
+# The two commands that do everything: `make run` and `make test`. See README.md.
+SWIFT ?= swift
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+ABUSE := ../shared/abuse/abuse_cases.py
+DAEMON_DEBUG := .build/debug/planning-rpcd
+DAEMON_RELEASE := .build/release/planning-rpcd
+
+.PHONY: run test deps venv build-tests test-swift test-interop test-abuse release clean
+
+run: deps
+	$(SWIFT) build -c release --product planning-rpcd
+	$(DAEMON_RELEASE) --host 127.0.0.1 --port 50051 --enable-bench-service
+
+# One debug build serves the Swift tests, the interop suite and the abuse battery.
+test: deps venv build-tests test-swift test-interop test-abuse
+
+deps:
+	@scripts/install-deps
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: Tests/Interop/requirements.txt
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install -q --upgrade pip
+	$(PYTHON) -m pip install -q -r Tests/Interop/requirements.txt
+	touch $@
+
+build-tests:
+	$(SWIFT) build --build-tests
+
+test-swift:
+	$(SWIFT) test --skip-build
+
+test-interop:
+	cd Tests/Interop && PLANNING_RPCD=$(CURDIR)/$(DAEMON_DEBUG) ../../$(PYTHON) -m pytest -q
+
+# The shared abuse battery runs whenever ../shared/abuse exists beside the checkout (as in CI).
+test-abuse:
+	@if [ -f $(ABUSE) ]; then scripts/run-abuse $(PYTHON) $(DAEMON_DEBUG) $(ABUSE); \
+	else echo "test-abuse: $(ABUSE) not found; skipped (the interop suite covers our own limits)"; fi
+
+release:
+	$(SWIFT) build -c release --product planning-rpcd
+
+clean:
+	rm -rf .build $(VENV)
