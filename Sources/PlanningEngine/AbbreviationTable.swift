@@ -66,6 +66,9 @@ public struct AbbreviationTable: Sendable, Hashable {
         "undrwn": "undrawn", "updt": "updated", "util": "utilized", "val": "value", "ytd": "year to date",
         "yld": "yield", "zip": "postal code", "ssn": "social security number", "naics": "naics industry",
         "kyc": "know your customer", "pep": "politically exposed person", "lei": "legal entity identifier",
-        "qtr": "quarter", "yr": "year", "min": "minimum", "max": "maximum", "dt_tm": "timestamp",
+        "qtr": "quarter", "lob": "line of business", "expr": "expiration", "spec": "specific", "hist": "history",
+        "ccf": "credit conversion factor", "scr": "score", "mrtl": "marital", "cnty": "county", "tot": "total",
+        "fin": "financial", "stmt": "statement", "inc": "income", "mgr": "manager", "nrml": "normal",
+        "subldgr": "subledger", "unamort": "unamortized", "onbrd": "onboarding", "yr": "year", "min": "minimum", "max": "maximum", "dt_tm": "timestamp",
     ])
 }

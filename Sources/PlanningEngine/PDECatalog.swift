@@ -26,10 +26,16 @@ public final class PDECatalog: Sendable {
     let postings: [[Int]]
     /// Weight of a query term that no PDE contains.
     let unknownTermWeight: Double
+    /// Stem -> term ids of its synonyms that occur in the catalog.
+    let synonymIds: [String: [Int]]
     private let indexById: [String: Int]
 
     /// Indexes `descriptors`; later duplicates of an id are kept in ``descriptors`` but not findable by id.
-    public init(_ descriptors: [PDEDescriptor], analyzer: TermAnalyzer = TermAnalyzer()) {
+    public init(
+        _ descriptors: [PDEDescriptor],
+        analyzer: TermAnalyzer = TermAnalyzer(),
+        synonyms: SynonymTable = .default
+    ) {
         self.descriptors = descriptors
         self.analyzer = analyzer
         var termIds: [String: Int] = [:]
@@ -72,6 +78,7 @@ public final class PDECatalog: Sendable {
             max(0.05, Self.log(1 + (count - Double(df) + 0.5) / (Double(df) + 0.5)))
         }
         self.termIds = termIds
+        self.synonymIds = synonyms.stemMap(analyzer).mapValues { stems in stems.compactMap { termIds[$0] } }
         self.idf = idf
         self.postings = postings
         self.unknownTermWeight = idf.isEmpty ? 1 : 0.5 * idf.reduce(0, +) / Double(idf.count)
