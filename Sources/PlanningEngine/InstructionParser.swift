@@ -52,7 +52,11 @@ struct InstructionParser: Sendable {
                 if !body.description.isEmpty {
                     description += (description.isEmpty ? "" : " ") + body.description
                 }
-                let values = entry.values + body.values
+                var values = entry.values + body.values
+                if values.isEmpty, let inline = Self.inlineValues(in: description) {
+                    description = inline.description
+                    values = inline.values
+                }
                 fields.append(
                     Field(
                         name: entry.name,
@@ -192,7 +196,7 @@ struct InstructionParser: Sendable {
         if let match = line.wholeMatch(of: #/([A-Z][A-Za-z0-9 ,\/'()&\-]{1,60}?)\s+(?:means|refers to|shall mean)\s+(.+)/#),
             wordCount(String(match.1)) <= 6, !isStopTerm(String(match.1))
         {
-            return Entry(name: String(match.1).trimmed(), rest: String(match.2))
+            return Entry(name: String(match.1).trimmed(), rest: droppingDefiningVerb("means " + String(match.2)))
         }
         if let match = line.wholeMatch(of: #/([A-Z][A-Za-z0-9 \/'()&\-]{1,60}):\s+(\S.*)/#) {
             let term = String(match.1).trimmed()
@@ -211,6 +215,14 @@ struct InstructionParser: Sendable {
             return String(match.1).trimmed()
         }
         return nil
+    }
+
+    /// "Indicates ... Allowable values: Y or N." -> the values, and the description without them.
+    static func inlineValues(in description: String) -> (description: String, values: [String])? {
+        guard let match = description.firstMatch(of: #/(?i:allowable values|valid values)\s*:\s*(.+)$/#),
+            let values = valueList(String(match.1))
+        else { return nil }
+        return (String(description[..<match.range.lowerBound]).trimmed(), values)
     }
 
     static func bullet(_ line: String) -> String? {
@@ -239,8 +251,10 @@ struct InstructionParser: Sendable {
             items = text.split(separator: ";").map { $0.trimmedString() }
         } else if text.contains(",") {
             items = text.split(separator: ",").map { $0.trimmedString() }
-        } else if text.wholeMatch(of: #/\w{1,5}(\s*\/\s*\w{1,5})+/#) != nil {
+        } else if text.wholeMatch(of: #/\w{1,5}(\s*\/\s*\w{1,5})+\.?/#) != nil {
             items = text.split(separator: "/").map { $0.trimmedString() }
+        } else if text.wholeMatch(of: #/\w{1,5}(\s+or\s+\w{1,5})+\.?/#) != nil {
+            items = text.split(separator: " ").filter { $0 != "or" }.map { $0.trimmedString() }
         } else {
             items = [text]
         }
@@ -288,9 +302,11 @@ struct InstructionParser: Sendable {
         text.replacing("**", with: "").replacing("__", with: "").trimmed()
     }
 
+    /// "means the estimate ..." -> "The estimate ...".
     static func droppingDefiningVerb(_ text: String) -> String {
         for verb in ["means ", "is ", "refers to ", "shall mean ", "represents ", "are "] where text.hasPrefix(verb) {
-            return String(text.dropFirst(verb.count))
+            let rest = text.dropFirst(verb.count)
+            return (rest.first.map { String($0).uppercased() } ?? "") + rest.dropFirst()
         }
         return text
     }

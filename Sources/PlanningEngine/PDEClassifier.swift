@@ -37,6 +37,13 @@ public struct PDEClassifier: Sendable {
             samples.first { pattern.matches($0) }.map(pattern.masked)
         }
         let isLedger = table.contains("ledger") || table.contains("journal") || pde.system.uppercased() == "GL"
+        // A code, flag or date *about* an address or a tax id ("ADDR_TYP_CD", "TAX_ID_TYP_CD") is not the
+        // address or the tax id itself; only the value columns get the personal identifier rules.
+        let describesValue = column.last.map { !analyzer.stems("code type indicator flag date").contains($0) } ?? true
+        let nameStem = analyzer.stems("name")[0]
+        let isPartyTable = ["customer", "party", "contact", "borrower", "guarantor"].contains { word in
+            table.contains(analyzer.stems(word)[0])
+        }
 
         var findings: [Finding] = []
         func add(_ rule: String, _ securityClass: SecurityClass, personal: Bool, _ evidence: String) {
@@ -45,7 +52,7 @@ public struct PDEClassifier: Sendable {
         if let example = sample(matching: .ssn) {
             add("personal.ssn", .restricted, personal: true, "SSN-shaped sample values (\(example))")
         }
-        if let phrase = mentions("social security", "taxpayer identification", "tax identifier", "tax id") {
+        if describesValue, let phrase = mentions("social security", "taxpayer identification", "tax identifier", "tax id") {
             add("personal.tax-id", .restricted, personal: true, "name or description mentions '\(phrase)'")
         } else if let example = sample(matching: .ein) {
             add("personal.tax-id", .restricted, personal: true, "EIN-shaped sample values (\(example))")
@@ -53,35 +60,37 @@ public struct PDEClassifier: Sendable {
         if let phrase = mentions("birth", "passport", "driver license", "driver licence") {
             add("personal.identity-document", .restricted, personal: true, "mentions '\(phrase)'")
         }
-        if let phrase = mentions("email") {
+        if describesValue, let phrase = mentions("email") {
             add("personal.contact", .confidential, personal: true, "mentions '\(phrase)'")
         } else if let example = sample(matching: .email) {
             add("personal.contact", .confidential, personal: true, "e-mail sample values (\(example))")
         }
-        if let phrase = mentions("phone", "mobile", "fax") {
+        if describesValue, let phrase = mentions("phone", "mobile", "fax") {
             add("personal.contact", .confidential, personal: true, "mentions '\(phrase)'")
         }
-        if let phrase = mentions("address", "street", "postal code") {
+        if let phrase = mentions("postal code") ?? (describesValue ? mentions("address", "street") : nil) {
             add("personal.address", .confidential, personal: true, "mentions '\(phrase)'")
         } else if let example = sample(matching: .streetAddress) {
             add("personal.address", .confidential, personal: true, "street-address sample values (\(example))")
         }
-        if column.contains("name"), !column.contains("file"),
-            let phrase = mentions(
+        if column.contains(nameStem) || column.contains("doing") {
+            if let phrase = mentions(
                 "first name", "last name", "middle name", "legal name", "customer name", "obligor name", "borrower name",
-                "guarantor name", "short name", "doing business as", "full name")
-        {
-            add("personal.name", .confidential, personal: true, "names a party: '\(phrase)'")
+                "guarantor name", "short name", "doing business as", "full name", "contact name")
+            {
+                add("personal.name", .confidential, personal: true, "names a party: '\(phrase)'")
+            } else if isPartyTable, mentions("city", "county", "country", "state", "place") == nil {
+                add("personal.name", .confidential, personal: true, "a name in party table \(pde.table)")
+            }
         }
-        if !isLedger, let phrase = mentions("account number"), sample(matching: .longNumber) != nil || samples.isEmpty {
+        if !isLedger, describesValue, let phrase = mentions("account number"), sample(matching: .longNumber) != nil || samples.isEmpty {
             add("personal.account-number", .confidential, personal: true, "customer '\(phrase)'")
         }
         if let phrase = mentions("credit score", "gender", "citizenship", "politically exposed person", "marital") {
             add("personal.profile", .confidential, personal: true, "mentions '\(phrase)'")
         }
         if let phrase = mentions(
-            "customer identifier", "obligor identifier", "guarantor identifier", "party identifier",
-            "legal entity identifier")
+            "customer identifier", "obligor identifier", "guarantor identifier", "party identifier")
         {
             add("personal.party-identifier", .confidential, personal: true, "identifies a party: '\(phrase)'")
         }
@@ -97,10 +106,12 @@ public struct PDEClassifier: Sendable {
             add("financial.pricing", .confidential, personal: false, "pricing term ('\(phrase)')")
         }
         if let last = column.last, ["cod", "type", "indicator", "flag"].contains(last) {
-            if let phrase = mentions("country", "currency", "state", "naics", "standard industrial classification", "iso") {
+            if let phrase = mentions(
+                "country", "currency", "state", "naics", "standard industrial classification", "iso",
+                "legal entity identifier") {
                 add("reference.standard-code", .public, personal: false, "standard reference code ('\(phrase)')")
             } else {
-                add("reference.code", .internal, personal: false, "internal code ('\(column.joined(separator: " "))')")
+                add("reference.code", .internal, personal: false, "internal code ('\(analyzer.terms(pde.column).map(\.word).joined(separator: " "))')")
             }
         }
         if let phrase = mentions("timestamp", "created", "updated", "batch", "user identifier", "source system") {
