@@ -196,7 +196,8 @@ public struct MappingRanker: Sendable {
         }
         let fit = entry.family.compatibility(with: dataType)
         parts.append("type: \(dataType.rawValue)~\(pde.dataType)" + (fit >= 0.8 ? "" : fit > 0 ? " (weak)" : " (mismatch)"))
-        let confidence = (min(1, max(0, item.score)) * 1000).rounded() / 1000
+        // Three decimals, rounded by hand: `rounded()` would pull in libm, which this module does not link.
+        let confidence = Double(Int(min(1, max(0, item.score)) * 1000 + 0.5)) / 1000
         return MappingSuggestion(
             pdeId: pde.id,
             confidence: confidence,
