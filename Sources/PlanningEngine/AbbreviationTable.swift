@@ -59,7 +59,8 @@ public struct AbbreviationTable: Sendable, Hashable {
         "prtcp": "participation", "prty": "priority", "purp": "purpose", "rcvbl": "receivable",
         "rcvry": "recovery", "rel": "relationship", "rev": "revenue", "rgltry": "regulatory",
         "rnwl": "renewal", "rpt": "report", "rsn": "reason", "rsrv": "reserve", "rt": "rate",
-        "rtg": "rating", "rvrsl": "reversal", "seg": "segment", "shrt": "short", "sic": "standard industrial classification",
+        "rtg": "rating", "rvrsl": "reversal", "seg": "segment", "shrt": "short",
+        "sic": "standard industrial classification",
         "sprd": "spread", "src": "source", "st": "state", "stat": "status", "stk": "stock",
         "synd": "syndicated", "sys": "system", "tckr": "ticker", "tdr": "troubled debt restructuring",
         "tin": "taxpayer identification number", "ts": "timestamp", "txn": "transaction", "typ": "type",
@@ -69,6 +70,7 @@ public struct AbbreviationTable: Sendable, Hashable {
         "qtr": "quarter", "lob": "line of business", "expr": "expiration", "spec": "specific", "hist": "history",
         "ccf": "credit conversion factor", "scr": "score", "mrtl": "marital", "cnty": "county", "tot": "total",
         "fin": "financial", "stmt": "statement", "inc": "income", "mgr": "manager", "nrml": "normal",
-        "subldgr": "subledger", "unamort": "unamortized", "onbrd": "onboarding", "yr": "year", "min": "minimum", "max": "maximum", "dt_tm": "timestamp",
+        "subldgr": "subledger", "unamort": "unamortized", "onbrd": "onboarding",
+        "yr": "year", "min": "minimum", "max": "maximum", "dt_tm": "timestamp",
     ])
 }

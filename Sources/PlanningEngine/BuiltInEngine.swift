@@ -156,7 +156,9 @@ public struct BuiltInEngine: PlanningEngine {
     }
 
     /// Synchronous ranking for callers that are not in an async context (no cancellation checks).
-    public func rankMappings(for attribute: AttributeQuery, among catalog: PDECatalog, topK: Int) -> [MappingSuggestion] {
+    public func rankMappings(for attribute: AttributeQuery, among catalog: PDECatalog, topK: Int)
+        -> [MappingSuggestion]
+    {
         ranker.rank(attribute, in: catalog, topK: topK)
     }
 

@@ -140,8 +140,12 @@ struct InstructionParser: Sendable {
             return text.isEmpty ? nil : stripBold(text)
         }
         let plain = stripBold(line)
-        guard plain.count <= 90, !plain.hasSuffix(".") else { return nil }
-        if plain.wholeMatch(of: #/(?i:section|part|schedule)\s+[A-Z0-9][A-Za-z0-9.\-]*(\s*[:.\-—–]\s*.*|\s+.*)?/#) != nil {
+        // Cheap checks first: Swift Regex costs microseconds per line.
+        guard plain.count <= 90, !plain.hasSuffix("."), let first = plain.first, "SsPp".contains(first) else {
+            return nil
+        }
+        let pattern = #/(?i:section|part|schedule)\s+[A-Z0-9][A-Za-z0-9.\-]*(\s*[:.\-—–]\s*.*|\s+.*)?/#
+        if plain.wholeMatch(of: pattern) != nil {
             return plain
         }
         return nil
@@ -157,6 +161,7 @@ struct InstructionParser: Sendable {
     /// "Field 12. Name: description", "Item 12 Name", "12. Name — description".
     static func numberedEntry(_ line: String) -> Entry? {
         let plain = stripBold(line)
+        guard let first = plain.first, first.isNumber || "FfIiLlEeDd".contains(first) else { return nil }
         var number: String
         var rest: String
         var explicit: Bool
@@ -193,12 +198,15 @@ struct InstructionParser: Sendable {
             guard !term.isEmpty, wordCount(term) <= 8, !isStopTerm(term) else { return nil }
             return Entry(name: term, rest: rest)
         }
-        if let match = line.wholeMatch(of: #/([A-Z][A-Za-z0-9 ,\/'()&\-]{1,60}?)\s+(?:means|refers to|shall mean)\s+(.+)/#),
+        guard let first = line.first, first.isUppercase else { return nil }
+        if line.contains(" means ") || line.contains(" refers to ") || line.contains(" shall mean "),
+            let match = line.wholeMatch(
+                of: #/([A-Z][A-Za-z0-9 ,\/'()&\-]{1,60}?)\s+(?:means|refers to|shall mean)\s+(.+)/#),
             wordCount(String(match.1)) <= 6, !isStopTerm(String(match.1))
         {
             return Entry(name: String(match.1).trimmed(), rest: droppingDefiningVerb("means " + String(match.2)))
         }
-        if let match = line.wholeMatch(of: #/([A-Z][A-Za-z0-9 \/'()&\-]{1,60}):\s+(\S.*)/#) {
+        if line.contains(": "), let match = line.wholeMatch(of: #/([A-Z][A-Za-z0-9 \/'()&\-]{1,60}):\s+(\S.*)/#) {
             let term = String(match.1).trimmed()
             guard wordCount(term) <= 6, isTitleCase(term), !isStopTerm(term) else { return nil }
             return Entry(name: term, rest: String(match.2))
@@ -209,8 +217,14 @@ struct InstructionParser: Sendable {
     /// The text after "Allowable values:" (possibly empty), or `nil` when the line is not such an intro.
     static func allowableIntro(_ line: String) -> String? {
         let plain = stripBold(line)
+        let lower = plain.prefix(12).lowercased()
+        guard ["allowable", "valid", "permitted", "allowed", "acceptable", "values", "codes"].contains(where: {
+            lower.hasPrefix($0)
+        }) else { return nil }
         if let match = plain.wholeMatch(
-            of: #/(?i:(?:allowable|valid|permitted|allowed|acceptable)\s+(?:values|codes)|values|codes)\s*(?i:are|include)?\s*[:\-—–]?\s*(.*)/#)
+            // The guard above checked the first word.
+            of: #/(?i:[a-z]+(?:\s+(?:values|codes))?)\s*(?i:are|include)?\s*[:\-—–]?\s*(.*)/#
+        )
         {
             return String(match.1).trimmed()
         }

@@ -71,7 +71,8 @@ public struct MappingRanker: Sendable {
             for term in analyzer.terms(text) where seen.insert(term.stem).inserted {
                 let id = catalog.termIds[term.stem]
                 let synonyms = catalog.synonymIds[term.stem] ?? []
-                let weight = id.map { catalog.idf[$0] } ?? synonyms.first.map { catalog.idf[$0] } ?? catalog.unknownTermWeight
+                let weight =
+                    id.map { catalog.idf[$0] } ?? synonyms.first.map { catalog.idf[$0] } ?? catalog.unknownTermWeight
                 terms.append(QueryTerm(id: id, synonyms: synonyms, word: term.word, weight: weight))
             }
             return terms
@@ -195,7 +196,8 @@ public struct MappingRanker: Sendable {
             parts.append("unmatched: " + unmatched.joined(separator: ", "))
         }
         let fit = entry.family.compatibility(with: dataType)
-        parts.append("type: \(dataType.rawValue)~\(pde.dataType)" + (fit >= 0.8 ? "" : fit > 0 ? " (weak)" : " (mismatch)"))
+        let fitNote = fit >= 0.8 ? "" : fit > 0 ? " (weak)" : " (mismatch)"
+        parts.append("type: \(dataType.rawValue)~\(pde.dataType)" + fitNote)
         // Three decimals, rounded by hand: `rounded()` would pull in libm, which this module does not link.
         let confidence = Double(Int(min(1, max(0, item.score)) * 1000 + 0.5)) / 1000
         return MappingSuggestion(

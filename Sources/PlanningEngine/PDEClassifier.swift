@@ -8,10 +8,31 @@ public struct PDEClassifier: Sendable {
     public var cdeRules: CDERules
     public let analyzer: TermAnalyzer
 
+    /// Stems of every phrase the rules look for, analyzed once rather than per PDE.
+    private let phraseStems: [String: [String]]
+    /// Last words of columns that describe a value rather than hold it ("..._TYP_CD", "..._DT").
+    private let descriptorStems: Set<String>
+
     public init(cdeRules: CDERules = .default, analyzer: TermAnalyzer = TermAnalyzer()) {
         self.cdeRules = cdeRules
         self.analyzer = analyzer
+        var stems: [String: [String]] = [:]
+        for phrase in Self.phrases { stems[phrase] = analyzer.stems(phrase) }
+        self.phraseStems = stems
+        self.descriptorStems = Set(analyzer.stems("code type indicator flag date"))
     }
+
+    private static let phrases = [
+        "social security", "taxpayer identification", "tax identifier", "tax id", "birth", "passport",
+        "driver license", "driver licence", "email", "phone", "mobile", "fax", "postal code", "address", "street",
+        "first name", "last name", "middle name", "legal name", "customer name", "obligor name", "borrower name",
+        "guarantor name", "short name", "doing business as", "full name", "contact name", "city", "county",
+        "country", "state", "place", "account number", "credit score", "gender", "citizenship",
+        "politically exposed person", "marital", "customer identifier", "obligor identifier", "guarantor identifier",
+        "party identifier", "amount", "balance", "value", "exposure", "revenue", "charge off", "recovery", "rate",
+        "percent", "spread", "ratio", "yield", "currency", "naics", "standard industrial classification", "iso",
+        "legal entity identifier", "timestamp", "created", "updated", "batch", "user identifier", "source system",
+    ]
 
     struct Finding {
         var rule: String
@@ -27,7 +48,7 @@ public struct PDEClassifier: Sendable {
         let family = ColumnTypeFamily(declaredType: pde.dataType)
         func mentions(_ phrases: String...) -> String? {
             for phrase in phrases {
-                let run = analyzer.stems(phrase)
+                let run = phraseStems[phrase] ?? analyzer.stems(phrase)
                 if CDERules.containsRun(run, in: column) || CDERules.containsRun(run, in: description) { return phrase }
             }
             return nil
@@ -39,7 +60,7 @@ public struct PDEClassifier: Sendable {
         let isLedger = table.contains("ledger") || table.contains("journal") || pde.system.uppercased() == "GL"
         // A code, flag or date *about* an address or a tax id ("ADDR_TYP_CD", "TAX_ID_TYP_CD") is not the
         // address or the tax id itself; only the value columns get the personal identifier rules.
-        let describesValue = column.last.map { !analyzer.stems("code type indicator flag date").contains($0) } ?? true
+        let describesValue = column.last.map { !descriptorStems.contains($0) } ?? true
         let nameStem = analyzer.stems("name")[0]
         let isPartyTable = ["customer", "party", "contact", "borrower", "guarantor"].contains { word in
             table.contains(analyzer.stems(word)[0])
@@ -52,7 +73,9 @@ public struct PDEClassifier: Sendable {
         if let example = sample(matching: .ssn) {
             add("personal.ssn", .restricted, personal: true, "SSN-shaped sample values (\(example))")
         }
-        if describesValue, let phrase = mentions("social security", "taxpayer identification", "tax identifier", "tax id") {
+        if describesValue,
+            let phrase = mentions("social security", "taxpayer identification", "tax identifier", "tax id")
+        {
             add("personal.tax-id", .restricted, personal: true, "name or description mentions '\(phrase)'")
         } else if let example = sample(matching: .ein) {
             add("personal.tax-id", .restricted, personal: true, "EIN-shaped sample values (\(example))")
@@ -75,7 +98,8 @@ public struct PDEClassifier: Sendable {
         }
         if column.contains(nameStem) || column.contains("doing") {
             if let phrase = mentions(
-                "first name", "last name", "middle name", "legal name", "customer name", "obligor name", "borrower name",
+                "first name", "last name", "middle name", "legal name", "customer name", "obligor name",
+                "borrower name",
                 "guarantor name", "short name", "doing business as", "full name", "contact name")
             {
                 add("personal.name", .confidential, personal: true, "names a party: '\(phrase)'")
@@ -83,7 +107,9 @@ public struct PDEClassifier: Sendable {
                 add("personal.name", .confidential, personal: true, "a name in party table \(pde.table)")
             }
         }
-        if !isLedger, describesValue, let phrase = mentions("account number"), sample(matching: .longNumber) != nil || samples.isEmpty {
+        if !isLedger, describesValue, let phrase = mentions("account number"),
+            sample(matching: .longNumber) != nil || samples.isEmpty
+        {
             add("personal.account-number", .confidential, personal: true, "customer '\(phrase)'")
         }
         if let phrase = mentions("credit score", "gender", "citizenship", "politically exposed person", "marital") {
@@ -102,7 +128,9 @@ public struct PDEClassifier: Sendable {
                 add("financial.amount", .confidential, personal: false, "customer-level amount ('\(amountPhrase)')")
             }
         }
-        if amountPhrase == nil, family == .decimal, let phrase = mentions("rate", "percent", "spread", "ratio", "yield") {
+        if amountPhrase == nil, family == .decimal,
+            let phrase = mentions("rate", "percent", "spread", "ratio", "yield")
+        {
             add("financial.pricing", .confidential, personal: false, "pricing term ('\(phrase)')")
         }
         if let last = column.last, ["cod", "type", "indicator", "flag"].contains(last) {
@@ -111,7 +139,8 @@ public struct PDEClassifier: Sendable {
                 "legal entity identifier") {
                 add("reference.standard-code", .public, personal: false, "standard reference code ('\(phrase)')")
             } else {
-                add("reference.code", .internal, personal: false, "internal code ('\(analyzer.terms(pde.column).map(\.word).joined(separator: " "))')")
+                let words = analyzer.terms(pde.column).map(\.word).joined(separator: " ")
+                add("reference.code", .internal, personal: false, "internal code ('\(words)')")
             }
         }
         if let phrase = mentions("timestamp", "created", "updated", "batch", "user identifier", "source system") {
@@ -131,7 +160,8 @@ public struct PDEClassifier: Sendable {
         if !others.isEmpty {
             rationale += "; also " + others.joined(separator: "; ")
         }
-        rationale += "; personal data: \(personal ? "yes" : "no"); criticality \(criticality.rawValue): \(criticalityEvidence)"
+        rationale += "; personal data: \(personal ? "yes" : "no")"
+        rationale += "; criticality \(criticality.rawValue): \(criticalityEvidence)"
         return PDEClassification(
             criticality: criticality,
             securityClass: securityClass,
@@ -151,7 +181,9 @@ public struct PDEClassifier: Sendable {
             return (.high, "critical-data \(evidence) in column name")
         }
         if personal { return (.medium, "personal data") }
-        if findings.contains(where: { $0.rule.hasPrefix("financial.") }) { return (.medium, "financial amount or rate") }
+        if findings.contains(where: { $0.rule.hasPrefix("financial.") }) {
+            return (.medium, "financial amount or rate")
+        }
         if family == .date { return (.medium, "business date") }
         return (.low, "no critical-data keyword")
     }
