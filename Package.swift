@@ -65,6 +65,18 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The built-in planning engine: document parsing, PDE ranking, PDE classification. Pure Swift.
+        .target(
+            name: "PlanningEngine",
+            swiftSettings: strict
+        ),
+
+        .testTarget(
+            name: "PlanningEngineTests",
+            dependencies: ["PlanningEngine"],
+            swiftSettings: strict
+        ),
+
         .testTarget(
             name: "RPCFramingTests",
             dependencies: ["RPCFraming", "CNghttp2", "CZlib"],
