@@ -1,0 +1,107 @@
+import Foundation
+import PlanningRPC
+import Testing
+
+@Suite struct PaginationTests {
+    @Test func pageRequestClampsSize() {
+        #expect(PageRequest(size: 0).size == 50)
+        #expect(PageRequest(size: -3).size == 50)
+        #expect(PageRequest(size: 7).size == 7)
+        #expect(PageRequest(size: 5000).size == 1000)
+    }
+
+    @Test func pageTokensRoundTripAndAreBoundToTheirScope() throws {
+        #expect(PageToken.encode(nil, scope: "pdes") == "")
+        #expect(try PageToken.decode("", scope: "pdes") == nil)
+        let token = PageToken.encode(12_345, scope: "pdes|system=GL")
+        #expect(!token.contains("="))
+        #expect(try PageToken.decode(token, scope: "pdes|system=GL") == 12_345)
+        #expect(throws: StoreError.invalid("page_token does not match the request's filters")) {
+            try PageToken.decode(token, scope: "pdes|system=LOANIQ")
+        }
+        #expect(throws: StoreError.invalid("invalid page_token")) {
+            try PageToken.decode("not a token!", scope: "pdes")
+        }
+        #expect(throws: StoreError.invalid("invalid page_token")) {
+            try PageToken.decode("djEuYWJjLi0x", scope: "pdes")  // "v1.abc.-1"
+        }
+    }
+
+    @Test func exactPageBoundaries() async throws {
+        try await withTemporaryStore { store, _ in
+            _ = try await store.upsertPDEs((0..<6).map { PDERecord(system: "S", table: "T", column: "C\($0)") })
+            let first = try await store.listPDEs(system: nil, page: PageRequest(size: 3))
+            #expect(first.items.map(\.column) == ["C0", "C1", "C2"])
+            #expect(first.nextCursor == first.items.last?.rowID)
+            let second = try await store.listPDEs(system: nil, page: PageRequest(size: 3, after: first.nextCursor))
+            #expect(second.items.map(\.column) == ["C3", "C4", "C5"])
+            // Exactly full: no phantom empty third page.
+            #expect(second.nextCursor == nil)
+        }
+    }
+
+    /// Pages through PDEs while another task inserts: every row that existed at the start is seen exactly once,
+    /// and nothing is seen twice.
+    @Test func ascendingPagesAreStableUnderConcurrentInserts() async throws {
+        try await withTemporaryStore { store, _ in
+            let initial = try await store.upsertPDEs(
+                (0..<120).map { PDERecord(system: "S", table: "T", column: "OLD\($0)") }
+            ).pdes.map(\.id)
+            let inserter = Task {
+                for batch in 0..<20 {
+                    _ = try await store.upsertPDEs(
+                        (0..<5).map { PDERecord(system: "S", table: "T", column: "NEW\(batch)-\($0)") })
+                    await Task.yield()
+                }
+            }
+            var seen: [PDERecord] = []
+            var cursor: Int64?
+            repeat {
+                let page = try await store.listPDEs(system: "S", page: PageRequest(size: 7, after: cursor))
+                seen += page.items
+                cursor = page.nextCursor
+                await Task.yield()
+            } while cursor != nil
+            try await inserter.value
+
+            let ids = seen.map(\.id)
+            #expect(Set(ids).count == ids.count)
+            #expect(Set(initial).isSubset(of: Set(ids)))
+            #expect(ids.filter { Set(initial).contains($0) } == initial)
+            let rowIDs = seen.map(\.rowID)
+            #expect(rowIDs == rowIDs.sorted())
+        }
+    }
+
+    /// Jobs list newest first; new jobs created while paging never show up on later pages, and every job that
+    /// existed at the start is seen exactly once.
+    @Test func descendingJobPagesAreStableUnderConcurrentInserts() async throws {
+        try await withTemporaryStore { store, _ in
+            var initial: [String] = []
+            for index in 0..<60 {
+                initial.append(try await store.createJob(JobRecord(kind: .classifyPDEs, owner: "o\(index % 3)")).job.id)
+            }
+            let inserter = Task {
+                for _ in 0..<40 {
+                    _ = try await store.createJob(JobRecord(kind: .autoMapPDEs, owner: "o0"))
+                    await Task.yield()
+                }
+            }
+            var seen: [JobRecord] = []
+            var cursor: Int64?
+            repeat {
+                let page = try await store.listJobs(filter: JobFilter(), page: PageRequest(size: 9, after: cursor))
+                seen += page.items
+                cursor = page.nextCursor
+                await Task.yield()
+            } while cursor != nil
+            try await inserter.value
+
+            let ids = seen.map(\.id)
+            #expect(Set(ids).count == ids.count)
+            #expect(ids.filter { Set(initial).contains($0) } == initial.reversed())
+            let rowIDs = seen.map(\.rowID)
+            #expect(rowIDs == rowIDs.sorted(by: >))
+        }
+    }
+}
