@@ -84,13 +84,16 @@ import Testing
             #expect(attribute.id.hasPrefix("att_"))
             #expect(attribute.jobID == "job_abc")
             #expect(try await store.attribute(id: attribute.id) == attribute)
-            await #expect(throws: StoreError.alreadyExists("report \(report.id) has an attribute named 'Committed Exposure'")) {
+            await #expect(
+                throws: StoreError.alreadyExists("report \(report.id) has an attribute named 'Committed Exposure'")
+            ) {
                 try await store.createAttribute(AttributeRecord(reportID: report.id, name: "Committed Exposure"))
             }
             let second = try await store.createAttribute(AttributeRecord(reportID: report.id, name: "Maturity Date"))
             let page = try await store.listAttributes(reportID: report.id, page: PageRequest(size: 1))
             #expect(page.items == [attribute])
-            let next = try await store.listAttributes(reportID: report.id, page: PageRequest(size: 1, after: page.nextCursor))
+            let next = try await store.listAttributes(
+                reportID: report.id, page: PageRequest(size: 1, after: page.nextCursor))
             #expect(next.items == [second])
             #expect(next.nextCursor == nil)
         }
@@ -100,8 +103,9 @@ import Testing
         let clock = TestClock()
         try await withTemporaryStore(clock: clock) { store, _ in
             let first = try await store.upsertPDEs([
-                PDERecord(system: "LOANIQ", table: "FACILITY", column: "COMMIT_AMT", dataType: "DECIMAL(18,2)",
-                          description: "Commitment", sampleValues: ["1000.00", "25,000.50"]),
+                PDERecord(
+                    system: "LOANIQ", table: "FACILITY", column: "COMMIT_AMT", dataType: "DECIMAL(18,2)",
+                    description: "Commitment", sampleValues: ["1000.00", "25,000.50"]),
                 PDERecord(system: "LOANIQ", table: "FACILITY", column: "MATURITY_DT", dataType: "DATE"),
                 PDERecord(system: "GL", table: "BALANCES", column: "AMOUNT"),
             ])
@@ -113,8 +117,9 @@ import Testing
 
             clock.advance(by: 60)
             let second = try await store.upsertPDEs([
-                PDERecord(system: "LOANIQ", table: "FACILITY", column: "COMMIT_AMT", dataType: "DECIMAL(20,2)",
-                          description: "Committed amount"),
+                PDERecord(
+                    system: "LOANIQ", table: "FACILITY", column: "COMMIT_AMT", dataType: "DECIMAL(20,2)",
+                    description: "Committed amount"),
                 PDERecord(system: "RISK", table: "RATING", column: "PD"),
             ])
             #expect(second.created == 1)
@@ -151,8 +156,9 @@ import Testing
             ]).pdes
 
             let m1 = try await store.createMapping(
-                MappingRecord(attributeID: exposure.id, pdeID: pdes[0].id, confidence: 0.9, rationale: "name",
-                              jobID: "job_1"))
+                MappingRecord(
+                    attributeID: exposure.id, pdeID: pdes[0].id, confidence: 0.9, rationale: "name",
+                    jobID: "job_1"))
             #expect(m1.id.hasPrefix("map_"))
             #expect(m1.reportID == report.id)
             #expect(m1.state == .suggested)
@@ -161,11 +167,15 @@ import Testing
                 MappingRecord(attributeID: exposure.id, pdeID: pdes[1].id, confidence: 0.5))
             let m3 = try await store.createMapping(
                 MappingRecord(attributeID: maturity.id, pdeID: pdes[2].id, confidence: 0.7))
-            await #expect(throws: StoreError.alreadyExists("attribute \(exposure.id) is already mapped to PDE \(pdes[0].id)")) {
-                try await store.createMapping(MappingRecord(attributeID: exposure.id, pdeID: pdes[0].id, confidence: 0.1))
+            await #expect(
+                throws: StoreError.alreadyExists("attribute \(exposure.id) is already mapped to PDE \(pdes[0].id)")
+            ) {
+                try await store.createMapping(
+                    MappingRecord(attributeID: exposure.id, pdeID: pdes[0].id, confidence: 0.1))
             }
             await #expect(throws: StoreError.invalid("mapping confidence must be within 0...1, got 1.5")) {
-                try await store.createMapping(MappingRecord(attributeID: exposure.id, pdeID: pdes[2].id, confidence: 1.5))
+                try await store.createMapping(
+                    MappingRecord(attributeID: exposure.id, pdeID: pdes[2].id, confidence: 1.5))
             }
             await #expect(throws: StoreError.notFound(what: "PDE", id: "pde_x")) {
                 try await store.createMapping(MappingRecord(attributeID: exposure.id, pdeID: "pde_x", confidence: 0.1))
@@ -187,7 +197,8 @@ import Testing
             let byAttribute = try await store.listMappings(
                 scope: .attribute(exposure.id), state: .suggested, page: PageRequest())
             #expect(byAttribute.items.map(\.id) == [m1.id])
-            #expect(try await store.mappedPDEIDs(reportID: report.id, states: [.suggested, .accepted])
+            #expect(
+                try await store.mappedPDEIDs(reportID: report.id, states: [.suggested, .accepted])
                     == [pdes[0].id, pdes[1].id])
 
             // A regeneration replaces only suggested mappings; accepted and rejected pairs are skipped.
@@ -212,7 +223,9 @@ import Testing
             // A mapping outside the scope rolls the whole replacement back.
             let other = try await makeReport(store, cycle: "2027 Q1")
             let foreign = try await store.createAttribute(AttributeRecord(reportID: other.id, name: "Foreign"))
-            await #expect(throws: StoreError.invalid("mapping of attribute \(foreign.id) is outside the replaced scope")) {
+            await #expect(
+                throws: StoreError.invalid("mapping of attribute \(foreign.id) is outside the replaced scope")
+            ) {
                 try await store.replaceSuggestedMappings(
                     scope: .attribute(maturity.id),
                     with: [MappingRecord(attributeID: foreign.id, pdeID: pdes[0].id, confidence: 0.3)])
@@ -230,16 +243,19 @@ import Testing
             ]).pdes
             #expect(try await store.classification(pdeID: pdes[0].id) == nil)
             let first = try await store.upsertClassification(
-                ClassificationRecord(pdeID: pdes[0].id, criticality: .medium, securityClass: .confidential,
-                                     hasPersonalData: true, rationale: "identifier", jobID: "job_1"))
+                ClassificationRecord(
+                    pdeID: pdes[0].id, criticality: .medium, securityClass: .confidential,
+                    hasPersonalData: true, rationale: "identifier", jobID: "job_1"))
             #expect(first.id.hasPrefix("cls_"))
             clock.advance(by: 5)
             let second = try await store.upsertClassification(
-                ClassificationRecord(pdeID: pdes[1].id, criticality: .high, securityClass: .internal,
-                                     hasPersonalData: false))
+                ClassificationRecord(
+                    pdeID: pdes[1].id, criticality: .high, securityClass: .internal,
+                    hasPersonalData: false))
             let replaced = try await store.upsertClassification(
-                ClassificationRecord(pdeID: pdes[0].id, criticality: .high, securityClass: .restricted,
-                                     hasPersonalData: true, rationale: "SSN", jobID: "job_2"))
+                ClassificationRecord(
+                    pdeID: pdes[0].id, criticality: .high, securityClass: .restricted,
+                    hasPersonalData: true, rationale: "SSN", jobID: "job_2"))
             #expect(replaced.id == first.id)
             #expect(replaced.rowID == first.rowID)
             #expect(replaced.createTime == first.createTime)
@@ -252,8 +268,9 @@ import Testing
             #expect(one.items == [second])
             await #expect(throws: StoreError.notFound(what: "PDE", id: "pde_x")) {
                 try await store.upsertClassification(
-                    ClassificationRecord(pdeID: "pde_x", criticality: .low, securityClass: .public,
-                                         hasPersonalData: false))
+                    ClassificationRecord(
+                        pdeID: "pde_x", criticality: .low, securityClass: .public,
+                        hasPersonalData: false))
             }
         }
     }

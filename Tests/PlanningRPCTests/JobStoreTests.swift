@@ -16,9 +16,10 @@ import Testing
         try await withTemporaryStore(clock: clock) { store, _ in
             let request = Data([1, 2, 3])
             let created = try await store.createJob(
-                JobRecord(kind: .generateAttributes, owner: "alice", cycleID: "cyc_1", reportID: "rep_1",
-                          requestID: "r-1", request: request, cancelOnDisconnect: true,
-                          deadline: clock.now.addingTimeInterval(600)),
+                JobRecord(
+                    kind: .generateAttributes, owner: "alice", cycleID: "cyc_1", reportID: "rep_1",
+                    requestID: "r-1", request: request, cancelOnDisconnect: true,
+                    deadline: clock.now.addingTimeInterval(600)),
                 firstEvent: { Self.acceptedEvent($0) })
             #expect(created.created)
             let job = created.job
@@ -68,7 +69,8 @@ import Testing
             let ids = try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<8 {
                     group.addTask {
-                        try await store.createJob(JobRecord(kind: .classifyPDEs, owner: "carol", requestID: "same")).job.id
+                        try await store.createJob(JobRecord(kind: .classifyPDEs, owner: "carol", requestID: "same")).job
+                            .id
                     }
                 }
                 return try await group.reduce(into: Set<String>()) { $0.insert($1) }
@@ -141,7 +143,8 @@ import Testing
             let running = try await store.createJob(JobRecord(kind: .autoMapPDEs, owner: "a")).job
             let done = try await store.createJob(JobRecord(kind: .autoMapPDEs, owner: "a")).job
             _ = try await store.updateJob(id: running.id, update: JobUpdate(state: .running))
-            _ = try await store.updateJob(id: done.id, update: JobUpdate(state: .failed, error: JobFailure(code: 13, message: "boom")))
+            _ = try await store.updateJob(
+                id: done.id, update: JobUpdate(state: .failed, error: JobFailure(code: 13, message: "boom")))
 
             #expect(try await store.unfinishedJobs().map(\.id) == [queued.id, running.id])
             let cancelling = try await store.requestCancel(jobID: queued.id)
@@ -159,11 +162,14 @@ import Testing
     @Test func listJobsFiltersNewestFirst() async throws {
         try await withTemporaryStore { store, _ in
             let j1 = try await store.createJob(
-                JobRecord(kind: .generateAttributes, owner: "alice", cycleID: "c1", reportID: "r1")).job
+                JobRecord(kind: .generateAttributes, owner: "alice", cycleID: "c1", reportID: "r1")
+            ).job
             let j2 = try await store.createJob(
-                JobRecord(kind: .autoMapPDEs, owner: "bob", cycleID: "c1", reportID: "r2")).job
+                JobRecord(kind: .autoMapPDEs, owner: "bob", cycleID: "c1", reportID: "r2")
+            ).job
             let j3 = try await store.createJob(
-                JobRecord(kind: .autoMapPDEs, owner: "alice", cycleID: "c2", reportID: "r3")).job
+                JobRecord(kind: .autoMapPDEs, owner: "alice", cycleID: "c2", reportID: "r3")
+            ).job
             _ = try await store.updateJob(id: j2.id, update: JobUpdate(state: .running))
 
             func ids(_ filter: JobFilter) async throws -> [String] {
@@ -178,7 +184,8 @@ import Testing
             #expect(try await ids(JobFilter(cycleID: "c1", kind: .autoMapPDEs, owner: "alice")) == [])
             let first = try await store.listJobs(filter: JobFilter(), page: PageRequest(size: 2))
             #expect(first.items.map(\.id) == [j3.id, j2.id])
-            let second = try await store.listJobs(filter: JobFilter(), page: PageRequest(size: 2, after: first.nextCursor))
+            let second = try await store.listJobs(
+                filter: JobFilter(), page: PageRequest(size: 2, after: first.nextCursor))
             #expect(second.items.map(\.id) == [j1.id])
             #expect(second.nextCursor == nil)
             #expect(JobFilter(owner: "a").pageScope != JobFilter(cycleID: "a").pageScope)
@@ -279,9 +286,11 @@ import Testing
             let after = try await store.job(id: job.id)
             #expect(after.lastSequence == 4)
             #expect(after.itemsDone == 2)
-            #expect(try await store.listAttributes(reportID: report.id, page: PageRequest()).items.map(\.name)
+            #expect(
+                try await store.listAttributes(reportID: report.id, page: PageRequest()).items.map(\.name)
                     == ["Exposure", "Maturity"])
-            #expect(try await store.events(jobID: job.id, afterSequence: 0, limit: 100).map(\.sequence) == [1, 2, 3, 4])
+            #expect(
+                try await store.events(jobID: job.id, afterSequence: 0, limit: 100).map(\.sequence) == [1, 2, 3, 4])
         }
     }
 
@@ -292,7 +301,8 @@ import Testing
             let pdes = try await store.upsertPDEs([
                 PDERecord(system: "S", table: "T", column: "A"), PDERecord(system: "S", table: "T", column: "B"),
             ]).pdes
-            let kept = try await store.createMapping(MappingRecord(attributeID: attribute.id, pdeID: pdes[0].id, confidence: 0.2))
+            let kept = try await store.createMapping(
+                MappingRecord(attributeID: attribute.id, pdeID: pdes[0].id, confidence: 0.2))
             _ = try await store.updateMappingState(id: kept.id, state: .accepted, rationale: nil)
             let job = try await store.createJob(JobRecord(kind: .regenerateAllPDEMappings, owner: "a")).job
 
@@ -301,11 +311,14 @@ import Testing
                 writes: [
                     .replaceSuggestedMappings(
                         .attribute(attribute.id),
-                        [MappingRecord(attributeID: attribute.id, pdeID: pdes[0].id, confidence: 0.9),
-                         MappingRecord(attributeID: attribute.id, pdeID: pdes[1].id, confidence: 0.8)]),
+                        [
+                            MappingRecord(attributeID: attribute.id, pdeID: pdes[0].id, confidence: 0.9),
+                            MappingRecord(attributeID: attribute.id, pdeID: pdes[1].id, confidence: 0.8),
+                        ]),
                     .upsertClassification(
-                        ClassificationRecord(pdeID: pdes[1].id, criticality: .high, securityClass: .confidential,
-                                             hasPersonalData: false)),
+                        ClassificationRecord(
+                            pdeID: pdes[1].id, criticality: .high, securityClass: .confidential,
+                            hasPersonalData: false)),
                 ],
                 update: JobUpdate(itemsDone: 1),
                 build: { context in
@@ -331,7 +344,8 @@ import Testing
                     }
                     return events
                 })
-            guard case .mappingsReplaced(let replacement) = items[0], case .classification(let classification) = items[1]
+            guard case .mappingsReplaced(let replacement) = items[0],
+                case .classification(let classification) = items[1]
             else {
                 Issue.record("unexpected items \(items)")
                 return
@@ -353,7 +367,9 @@ import Testing
         let clock = TestClock()
         try await withTemporaryStore(clock: clock) { store, _ in
             let report = try await makeReport(store)
-            let old = try await store.createJob(JobRecord(kind: .generateAttributes, owner: "a"), firstEvent: { Self.acceptedEvent($0) }).job
+            let old = try await store.createJob(
+                JobRecord(kind: .generateAttributes, owner: "a"), firstEvent: { Self.acceptedEvent($0) }
+            ).job
             _ = try await store.commitItem(
                 jobID: old.id, writes: [.insertAttribute(AttributeRecord(reportID: report.id, name: "Kept"))],
                 update: .none, build: { _ in [progressEvent()] })
@@ -370,7 +386,8 @@ import Testing
 
             clock.advance(by: 86_400 * 10)
             let recent = try await store.createJob(JobRecord(kind: .classifyPDEs, owner: "a")).job
-            _ = try await store.updateJob(id: recent.id, update: JobUpdate(state: .cancelled, error: JobFailure(code: 1, message: "cancelled")))
+            _ = try await store.updateJob(
+                id: recent.id, update: JobUpdate(state: .cancelled, error: JobFailure(code: 1, message: "cancelled")))
 
             #expect(try await store.deleteEndedJobs(olderThan: clock.now.addingTimeInterval(-86_400 * 5)) == 1)
             await #expect(throws: StoreError.notFound(what: "job", id: old.id)) { try await store.job(id: old.id) }
@@ -378,7 +395,8 @@ import Testing
                 try await store.events(jobID: old.id, afterSequence: 0, limit: 10)
             }
             // What the job created stays, with its job id.
-            #expect(try await store.listAttributes(reportID: report.id, page: PageRequest()).items.map(\.jobID) == [old.id])
+            #expect(
+                try await store.listAttributes(reportID: report.id, page: PageRequest()).items.map(\.jobID) == [old.id])
 
             // Live jobs survive any cutoff.
             #expect(try await store.deleteEndedJobs(olderThan: clock.now.addingTimeInterval(86_400 * 365)) == 1)

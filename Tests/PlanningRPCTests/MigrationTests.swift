@@ -20,7 +20,9 @@ import Testing
     @Test func createsTheDataDirectory() async throws {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("planning-store-tests-\(UUID().uuidString)/nested/data")
-        defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent().deletingLastPathComponent()) }
+        defer {
+            try? FileManager.default.removeItem(at: directory.deletingLastPathComponent().deletingLastPathComponent())
+        }
         let store = try SQLiteStore(directory: directory)
         #expect(try await store.listCycles(page: PageRequest()).items.isEmpty)
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("planning.sqlite").path))

@@ -12,7 +12,8 @@ public struct JobResultSummary: Sendable, Equatable {
     public var skipped: Int64
 
     /// A summary with the given counters.
-    public init(generated: Int64 = 0, created: Int64 = 0, mapped: Int64 = 0, classified: Int64 = 0, skipped: Int64 = 0) {
+    public init(generated: Int64 = 0, created: Int64 = 0, mapped: Int64 = 0, classified: Int64 = 0, skipped: Int64 = 0)
+    {
         self.generated = generated
         self.created = created
         self.mapped = mapped

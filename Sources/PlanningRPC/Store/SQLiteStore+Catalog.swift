@@ -203,7 +203,8 @@ extension SQLiteStore: PlanningStore {
 
     public func upsertPDEs(_ pdes: [PDERecord]) async throws -> PDEImportResult {
         for pde in pdes where pde.system.isEmpty || pde.table.isEmpty || pde.column.isEmpty {
-            throw StoreError.invalid("a PDE needs a system, a table and a column (got '\(pde.system)'.'\(pde.table)'.'\(pde.column)')")
+            throw StoreError.invalid(
+                "a PDE needs a system, a table and a column (got '\(pde.system)'.'\(pde.table)'.'\(pde.column)')")
         }
         let time = timestamp()
         return try await pool.write { db in
@@ -215,7 +216,9 @@ extension SQLiteStore: PlanningStore {
                 var record = pde
                 record.updateTime = time
                 if let row = try Row.fetchOne(
-                    db, sql: "SELECT seq, id, create_time FROM pdes WHERE system = ? AND table_name = ? AND column_name = ?",
+                    db,
+                    sql:
+                        "SELECT seq, id, create_time FROM pdes WHERE system = ? AND table_name = ? AND column_name = ?",
                     arguments: [pde.system, pde.table, pde.column])
                 {
                     record.rowID = row["seq"]
@@ -287,10 +290,11 @@ extension SQLiteStore: PlanningStore {
             try self.requireExists(db, table: "reports", what: "report", id: reportID)
             var arguments: StatementArguments = [reportID]
             arguments += StatementArguments(states)
+            let marks = databaseQuestionMarks(count: states.count)
             return try String.fetchAll(
                 db,
                 sql: """
-                    SELECT pde_id FROM mappings WHERE report_id = ? AND state IN (\(databaseQuestionMarks(count: states.count)))
+                    SELECT pde_id FROM mappings WHERE report_id = ? AND state IN (\(marks))
                     GROUP BY pde_id ORDER BY MIN(seq)
                     """,
                 arguments: arguments)
@@ -409,8 +413,9 @@ extension SQLiteStore: PlanningStore {
 
     /// Inserts a mapping (report id from its attribute), or returns the existing one for the same pair.
     func insertMapping(_ db: Database, _ mapping: MappingRecord) throws -> (MappingRecord, created: Bool) {
-        guard let reportID = try String.fetchOne(
-            db, sql: "SELECT report_id FROM attributes WHERE id = ?", arguments: [mapping.attributeID])
+        guard
+            let reportID = try String.fetchOne(
+                db, sql: "SELECT report_id FROM attributes WHERE id = ?", arguments: [mapping.attributeID])
         else {
             throw StoreError.notFound(what: "attribute", id: mapping.attributeID)
         }

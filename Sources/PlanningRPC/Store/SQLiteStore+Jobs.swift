@@ -7,7 +7,8 @@ extension SQLiteStore: JobStore {
         var prepared = JobRecord(
             id: RecordID.make(RecordID.job), kind: job.kind, state: .queued, owner: job.owner, cycleID: job.cycleID,
             reportID: job.reportID, requestID: job.requestID, request: job.request,
-            cancelOnDisconnect: job.cancelOnDisconnect, deadline: job.deadline.map { Date(storeMillis: $0.storeMillis) },
+            cancelOnDisconnect: job.cancelOnDisconnect,
+            deadline: job.deadline.map { Date(storeMillis: $0.storeMillis) },
             createTime: timestamp())
         prepared.step = "queued"
         let newJob = prepared
@@ -51,7 +52,7 @@ extension SQLiteStore: JobStore {
             ("cycle_id", filter.cycleID), ("report_id", filter.reportID), ("kind", filter.kind?.rawValue),
             ("state", filter.state?.rawValue), ("owner", filter.owner),
         ]
-        for case let (column, value?) in conditions {
+        for case (let column, let value?) in conditions {
             sql += " AND \(column) = ?"
             arguments += [value]
         }
@@ -148,8 +149,9 @@ extension SQLiteStore: JobStore {
         let time = timestamp()
         return try await pool.write { db in
             // One writer at a time makes select-then-update atomic here; PostgreSQL needs FOR UPDATE SKIP LOCKED.
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT * FROM jobs WHERE state = 'queued' AND cancel_requested = 0 ORDER BY seq LIMIT 1")
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM jobs WHERE state = 'queued' AND cancel_requested = 0 ORDER BY seq LIMIT 1")
             else { return nil }
             var job = try self.apply(JobUpdate(state: .running), to: try JobRecord(row: row), at: time)
             job.worker = worker
