@@ -104,4 +104,52 @@ import Testing
             #expect(rowIDs == rowIDs.sorted(by: >))
         }
     }
+
+    /// Rows inserted between page reads (deterministically, after every page) neither repeat nor displace rows,
+    /// with a filter on the list.
+    @Test func filteredMappingPagesWithInsertsBetweenReads() async throws {
+        try await withTemporaryStore { store, _ in
+            let report = try await makeReport(store)
+            let attributes = try await (0..<4).asyncMap { index in
+                try await store.createAttribute(AttributeRecord(reportID: report.id, name: "A\(index)"))
+            }
+            let pdes = try await store.upsertPDEs(
+                (0..<30).map { PDERecord(system: "S", table: "T", column: "C\($0)") }
+            ).pdes
+            var initial: [String] = []
+            for (index, pde) in pdes.prefix(20).enumerated() {
+                let mapping = try await store.createMapping(
+                    MappingRecord(attributeID: attributes[index % 2].id, pdeID: pde.id, confidence: 0.5))
+                initial.append(mapping.id)
+            }
+            var seen: [String] = []
+            var cursor: Int64?
+            var extra = 20
+            repeat {
+                let page = try await store.listMappings(
+                    scope: .report(report.id), state: .suggested, page: PageRequest(size: 6, after: cursor))
+                seen += page.items.map(\.id)
+                cursor = page.nextCursor
+                if extra < 30 {
+                    _ = try await store.createMapping(
+                        MappingRecord(attributeID: attributes[3].id, pdeID: pdes[extra].id, confidence: 0.1))
+                    extra += 1
+                }
+            } while cursor != nil
+            #expect(Set(seen).count == seen.count)
+            #expect(seen.prefix(20).elementsEqual(initial))
+            // Pages of 6: three inserts land before the fourth (last, short) page, which then holds the 2 initial
+            // rows left and those 3; the insert after it is not seen.
+            #expect(seen.count == 23)
+        }
+    }
+}
+
+extension Sequence {
+    /// `map` with an async transform, in order.
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
 }
