@@ -10,9 +10,7 @@ let package = Package(
     name: "planning-rpcd",
     platforms: [.macOS(.v15)],
     products: [
-        // TEMP(store branch): the planning-rpcd target is not in this branch yet, and a product naming a missing
-        // target stops SwiftPM from loading the package at all. Restore this line when the target lands.
-        // .executable(name: "planning-rpcd", targets: ["planning-rpcd"]),
+        .executable(name: "planning-rpcd", targets: ["planning-rpcd"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -62,6 +60,7 @@ let package = Package(
             name: "planning-rpcd",
             dependencies: [
                 "RPCServer",
+                "PlanningRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -87,10 +86,26 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Typed handlers over SwiftProtobuf messages on top of the raw-bytes transport.
+        .target(
+            name: "RPCProtobuf",
+            dependencies: [
+                "RPCFraming",
+                "RPCServer",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strict
+        ),
+
         // The planning service: generated protobuf messages, stores, jobs, engines.
         .target(
             name: "PlanningRPC",
             dependencies: [
+                "RPCFraming",
+                "RPCServer",
+                "RPCProtobuf",
+                "PlanningEngine",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
