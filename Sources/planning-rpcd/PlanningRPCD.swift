@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import Logging
+import PlanningRPC
 import RPCServer
 import ServiceLifecycle
 
@@ -21,6 +23,12 @@ struct PlanningRPCD: AsyncParsableCommand {
 
     @Flag(help: "Serve /bench.Echo/Unary and /bench.Echo/Stream for benchmarks and interop tests.")
     var enableBenchService = false
+
+    @Option(help: "Directory of the embedded SQLite database (planning.sqlite).")
+    var dataDir = "./data"
+
+    @Flag(help: "Load the demo cycle, report, documents and PDE catalog at start (idempotent).")
+    var demoData = false
 
     @Option(help: "Concurrent streams per connection (SETTINGS_MAX_CONCURRENT_STREAMS).")
     var maxConcurrentStreams = 256
@@ -90,7 +98,20 @@ struct PlanningRPCD: AsyncParsableCommand {
         configuration.keepaliveInterval = Self.duration(self.keepaliveInterval)
         configuration.drainTimeout = Self.duration(self.drainTimeout) ?? .zero
 
+        let store: SQLiteStore
+        do {
+            store = try SQLiteStore(directory: URL(fileURLWithPath: self.dataDir, isDirectory: true))
+        } catch {
+            logger.critical("cannot open the database", metadata: ["data-dir": "\(self.dataDir)", "error": "\(error)"])
+            throw ExitCode.failure
+        }
+        logger.info("database open", metadata: ["data-dir": "\(self.dataDir)"])
+        if self.demoData {
+            try await DemoData.load(into: store, logger: logger)
+        }
+
         var router = RPCRouter()
+        router.register(CatalogService(store: store))
         if self.enableBenchService {
             router.register(EchoService())
         }

@@ -20,7 +20,7 @@ class Daemon:
         binary = os.environ.get("PLANNING_RPCD", os.path.join(ROOT, ".build", "debug", "planning-rpcd"))
         self.log_file = tempfile.NamedTemporaryFile(prefix="planning-rpcd-", suffix=".log", delete=False)
         self.data_dir = tempfile.mkdtemp(prefix="planning-rpcd-data-")
-        self.args = [binary, "--port", "0", "--log-level", "debug"] + list(args)
+        self.args = [binary, "--port", "0", "--log-level", "debug", "--data-dir", self.data_dir] + list(args)
         self.process = subprocess.Popen(self.args, stdout=self.log_file, stderr=subprocess.STDOUT)
         self.port = self._wait_for_port()
         self.address = "127.0.0.1:%d" % self.port
@@ -60,6 +60,6 @@ class Daemon:
 
 @pytest.fixture(scope="session")
 def daemon():
-    d = Daemon(["--enable-bench-service", "--drain-timeout", "5"])
+    d = Daemon(["--enable-bench-service", "--demo-data", "--drain-timeout", "5"])
     yield d
     d.stop()
