@@ -156,3 +156,47 @@ def test_errors(catalog, daemon):
         assert code == grpc.StatusCode.INVALID_ARGUMENT and "CreateCycleRequest" in details
     finally:
         raw.close()
+
+
+INVALID = grpc.StatusCode.INVALID_ARGUMENT
+MISSING = grpc.StatusCode.NOT_FOUND
+
+# Every CatalogService RPC with a bad request: (method, request, expected code, text the message must name).
+BAD_REQUESTS = [
+    ("CreateCycle", c.CreateCycleRequest(), INVALID, "cycle.name"),
+    ("ListCycles", c.ListCyclesRequest(page_token="x"), INVALID, "page_token"),
+    ("CreateReport", c.CreateReportRequest(report=m.Report(name="r")), INVALID, "cycle_id"),
+    ("CreateReport", c.CreateReportRequest(cycle_id="cyc_x"), INVALID, "report.name"),
+    ("ListReports", c.ListReportsRequest(cycle_id="cyc_x"), MISSING, "cyc_x"),
+    ("AddDocument", c.AddDocumentRequest(document=m.Document(title="t", text="x")), INVALID, "report_id"),
+    ("AddDocument", c.AddDocumentRequest(report_id="rep_x", document=m.Document(text="x")), INVALID,
+     "document.title"),
+    ("AddDocument", c.AddDocumentRequest(report_id="rep_x", document=m.Document(title="t")), INVALID,
+     "document.text"),
+    ("AddDocument", c.AddDocumentRequest(report_id="rep_x", document=m.Document(title="t", text="x")), MISSING,
+     "rep_x"),
+    ("ListDocuments", c.ListDocumentsRequest(), INVALID, "report_id"),
+    ("ListDocuments", c.ListDocumentsRequest(report_id="rep_x"), MISSING, "rep_x"),
+    ("ImportPDEs", c.ImportPDEsRequest(pdes=[m.Pde(table="T", column="C")]), INVALID, "pdes[0].system"),
+    ("ImportPDEs", c.ImportPDEsRequest(pdes=[m.Pde(system="S", table="T", column="C")] * 2), INVALID,
+     "appears twice"),
+    ("ListPDEs", c.ListPDEsRequest(page_size=-5), INVALID, "page_size"),
+    ("CreateAttribute", c.CreateAttributeRequest(attribute=m.Attribute(name="a")), INVALID, "report_id"),
+    ("CreateAttribute", c.CreateAttributeRequest(report_id="rep_x"), INVALID, "attribute.name"),
+    ("CreateAttribute", c.CreateAttributeRequest(report_id="rep_x", attribute=m.Attribute(name="a")), MISSING,
+     "rep_x"),
+    ("ListAttributes", c.ListAttributesRequest(), INVALID, "report_id"),
+    ("ListAttributes", c.ListAttributesRequest(report_id="rep_x"), MISSING, "rep_x"),
+    ("ListPDEMappings", c.ListPDEMappingsRequest(report_id="rep_x"), MISSING, "rep_x"),
+    ("ListPDEMappings", c.ListPDEMappingsRequest(attribute_id="att_x"), MISSING, "att_x"),
+    ("ListPDEMappings", c.ListPDEMappingsRequest(report_id="rep_x", state=99), INVALID, "state"),
+    ("UpdatePDEMapping", c.UpdatePDEMappingRequest(state=m.MAPPING_STATE_ACCEPTED), INVALID, "mapping_id"),
+    ("ListPDEClassifications", c.ListPDEClassificationsRequest(pde_id="pde_x"), MISSING, "pde_x"),
+]
+
+
+@pytest.mark.parametrize("method,request_message,code,named", BAD_REQUESTS,
+                         ids=["%s-%d" % (b[0], i) for i, b in enumerate(BAD_REQUESTS)])
+def test_every_rpc_validates(catalog, method, request_message, code, named):
+    got, details = code_of(getattr(catalog, method), request_message)
+    assert (got, named in details) == (code, True), details
