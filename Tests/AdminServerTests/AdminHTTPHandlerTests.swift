@@ -16,7 +16,8 @@ import Testing
     ) throws -> (head: HTTPResponseHead, body: String) {
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(AdminHTTPHandler(endpoints: endpoints))
-        try channel.writeInbound(HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: method, uri: uri)))
+        let head = HTTPRequestHead(version: .http1_1, method: method, uri: uri)
+        try channel.writeInbound(HTTPServerRequestPart.head(head))
         try channel.writeInbound(HTTPServerRequestPart.end(nil))
         guard case .head(let head) = try channel.readOutbound(as: HTTPServerResponsePart.self) else {
             throw HTTPParserError.invalidInternalState
@@ -31,7 +32,10 @@ import Testing
         return (head, body)
     }
 
-    static func endpoints(ready: Bool = true, registry: PrometheusCollectorRegistry = .init()) -> AdminServer.Endpoints {
+    static func endpoints(
+        ready: Bool = true,
+        registry: PrometheusCollectorRegistry = .init()
+    ) -> AdminServer.Endpoints {
         AdminServer.Endpoints(registry: registry, isReady: { ready }, beforeScrape: {})
     }
 

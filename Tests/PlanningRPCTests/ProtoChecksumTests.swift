@@ -42,7 +42,8 @@ import Testing
     ])
     func generatedCodeMatchesProtos(folder: String, expected: [String]) throws {
         let protos = Self.root.appendingPathComponent("Protos")
-        let enumerator = try #require(FileManager.default.enumerator(atPath: protos.appendingPathComponent(folder).path))
+        let folderPath = protos.appendingPathComponent(folder).path
+        let enumerator = try #require(FileManager.default.enumerator(atPath: folderPath))
         // Sorted by bytes, as `LC_ALL=C sort` in the script; relative to Protos/, as the script names them.
         let paths = enumerator.compactMap { $0 as? String }.filter { $0.hasSuffix(".proto") }.map { folder + "/" + $0 }
             .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
@@ -55,7 +56,9 @@ import Testing
         let committed = try String(contentsOf: checksumFile, encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         if committed != SHA256.hex(bytes) {
-            Issue.record("Protos/\(folder) changed since the code was generated: run scripts/generate-protos and commit")
+            Issue.record(
+                "Protos/\(folder) changed since the code was generated: run scripts/generate-protos and commit"
+            )
         }
     }
 }

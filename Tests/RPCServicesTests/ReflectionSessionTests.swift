@@ -63,9 +63,12 @@ import Testing
 
     @Test func testFilesAlreadySentAreLeftOutExceptTheOneAskedFor() throws {
         var session = try Self.session()
-        #expect(try Self.fileNames(session.respond(to: .with { $0.fileContainingSymbol = "t.S" })) == ["t/a.proto", "t/b.proto"])
-        #expect(try Self.fileNames(session.respond(to: .with { $0.fileContainingSymbol = "t.A" })) == ["t/a.proto"])
-        #expect(try Self.fileNames(session.respond(to: .with { $0.fileByFilename = "t/b.proto" })) == ["t/b.proto"])
+        let service = session.respond(to: .with { $0.fileContainingSymbol = "t.S" })
+        #expect(try Self.fileNames(service) == ["t/a.proto", "t/b.proto"])
+        let message = session.respond(to: .with { $0.fileContainingSymbol = "t.A" })
+        #expect(try Self.fileNames(message) == ["t/a.proto"])
+        let imported = session.respond(to: .with { $0.fileByFilename = "t/b.proto" })
+        #expect(try Self.fileNames(imported) == ["t/b.proto"])
     }
 
     @Test func testFileByFilenameSendsTheFile() throws {
@@ -76,7 +79,9 @@ import Testing
     @Test(arguments: [
         ReflectionSession.Request.with { $0.fileContainingSymbol = "t.Nope" },
         ReflectionSession.Request.with { $0.fileByFilename = "nope.proto" },
-        ReflectionSession.Request.with { $0.fileContainingExtension = .with { $0.containingType = "t.B"; $0.extensionNumber = 7 } },
+        ReflectionSession.Request.with {
+            $0.fileContainingExtension = .with { $0.containingType = "t.B"; $0.extensionNumber = 7 }
+        },
         ReflectionSession.Request.with { $0.allExtensionNumbersOfType = "t.Nope" },
     ])
     func testUnknownNamesAreNotFound(request: ReflectionSession.Request) throws {

@@ -25,7 +25,11 @@ public struct HealthService: RPCService {
             Self.list(provider: provider)
         }
         router.registerServerStreaming(service: Self.serviceName, method: "Watch") {
-            (request: Request<Grpc_Health_V1_HealthCheckRequest>, writer: MessageWriter<Grpc_Health_V1_HealthCheckResponse>, _) in
+            (
+                request: Request<Grpc_Health_V1_HealthCheckRequest>,
+                writer: MessageWriter<Grpc_Health_V1_HealthCheckResponse>,
+                _
+            ) in
             try await Self.watch(request.message, provider: provider) { try await writer.write($0) }
         }
     }
