@@ -22,21 +22,34 @@ public struct RPCRequestMessages: AsyncSequence, Sendable {
     public typealias Element = [UInt8]
 
     let stream: AsyncThrowingStream<[UInt8], any Error>
+    /// The transport's count of bytes not yet taken, released as the handler takes each message.
+    let buffer: RequestBuffer?
 
     /// Messages from a stream of your own, e.g. to test a handler without a transport.
     public init(_ stream: AsyncThrowingStream<[UInt8], any Error>) {
         self.stream = stream
+        self.buffer = nil
+    }
+
+    init(_ stream: AsyncThrowingStream<[UInt8], any Error>, buffer: RequestBuffer) {
+        self.stream = stream
+        self.buffer = buffer
     }
 
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(base: self.stream.makeAsyncIterator())
+        AsyncIterator(base: self.stream.makeAsyncIterator(), buffer: self.buffer)
     }
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         var base: AsyncThrowingStream<[UInt8], any Error>.AsyncIterator
+        let buffer: RequestBuffer?
 
         public mutating func next() async throws -> [UInt8]? {
-            try await self.base.next()
+            let message = try await self.base.next()
+            if let message {
+                self.buffer?.remove(message.count)
+            }
+            return message
         }
     }
 }

@@ -1,32 +1,32 @@
 internal import NIOCore
 internal import RPCFraming
+internal import Synchronization
 
 /// The request side of bidirectional-streaming calls.
 ///
 /// Unary and server-streaming calls collect their one request message until END_STREAM and only then start the
 /// handler. A bidirectional call starts its handler at the request HEADERS and hands each message over as it is
-/// de-framed, through a buffer of at most `maxBufferedStreamingRequestMessages` messages.
+/// de-framed, through a buffer of at most `maxBufferedStreamingRequestBytes` bytes not yet read by the handler.
 ///
-/// Why a count and not flow control: nghttp2 updates the receive windows on its own (automatic window updates are
-/// on for every stream), so a client is never held back by how fast the handler reads. A client that sends faster
-/// than the handler reads ends up over the limit and gets RESOURCE_EXHAUSTED, which bounds the memory of a call
-/// at `maxBufferedStreamingRequestMessages * maxReceiveMessageSize`.
+/// Why a byte budget and not flow control: nghttp2 updates the receive windows on its own (automatic window
+/// updates are on for every stream, and turning them off would put a `nghttp2_session_consume` on the unary path),
+/// so a client is never held back by how fast the handler reads. A client that sends faster than the handler
+/// reads for long enough gets RESOURCE_EXHAUSTED, which bounds the memory of a call. Pausing the connection's reads
+/// instead would deadlock a handler that waits for a WINDOW_UPDATE to write its response.
 extension ServerStream {
     /// What a bidirectional call keeps for its request messages.
     struct BidirectionalInbound {
         let messages: AsyncThrowingStream<[UInt8], any Error>
         let continuation: AsyncThrowingStream<[UInt8], any Error>.Continuation
+        /// Bytes handed over and not yet taken by the handler's iterator, which may run off the event loop.
+        let buffered: RequestBuffer
     }
 
     /// Called at the request HEADERS of a bidirectional method: opens the message buffer and starts the handler.
     func startBidirectional(head: RequestHead) {
         guard let method = self.method else { return }
-        let (messages, continuation) = AsyncThrowingStream.makeStream(
-            of: [UInt8].self,
-            throwing: (any Error).self,
-            bufferingPolicy: .bufferingOldest(self.connection.configuration.maxBufferedStreamingRequestMessages)
-        )
-        self.inbound = BidirectionalInbound(messages: messages, continuation: continuation)
+        let (messages, continuation) = AsyncThrowingStream.makeStream(of: [UInt8].self, throwing: (any Error).self)
+        self.inbound = BidirectionalInbound(messages: messages, continuation: continuation, buffered: RequestBuffer())
         self.state = .running
         if let response = self.connection.configuration.defaultResponseCompression {
             self.chooseCompression(response)
@@ -46,7 +46,11 @@ extension ServerStream {
     /// The request messages for the handler, with the metadata of the request head.
     func requestStream(metadata: Metadata) -> ServerRequestStream {
         // Only bidirectional methods reach here, and startBidirectional set `inbound` before starting the task.
-        ServerRequestStream(metadata: metadata, messages: RPCRequestMessages(self.inbound!.messages))
+        let inbound = self.inbound!
+        return ServerRequestStream(
+            metadata: metadata,
+            messages: RPCRequestMessages(inbound.messages, buffer: inbound.buffered)
+        )
     }
 
     /// DATA of a bidirectional call: de-frame and hand over every complete message.
@@ -55,20 +59,20 @@ extension ServerStream {
             // The call has ended; nghttp2 still accounts the window.
             return
         }
+        let configuration = self.connection.configuration
+        let limit = max(configuration.maxBufferedStreamingRequestBytes, configuration.maxReceiveMessageSize)
         self.deframer.append(bytes)
         do {
             while let message = try self.deframer.next() {
-                if case .dropped = inbound.continuation.yield(message) {
-                    self.endInbound(
-                        RPCError(
-                            code: .resourceExhausted,
-                            message: "the handler fell more than "
-                                + "\(self.connection.configuration.maxBufferedStreamingRequestMessages) "
-                                + "request messages behind"
-                        )
+                guard inbound.buffered.add(message.count) <= limit else {
+                    let error = RPCError(
+                        code: .resourceExhausted,
+                        message: "the handler fell more than \(limit) bytes of request messages behind"
                     )
+                    self.endInbound(error)
                     return
                 }
+                inbound.continuation.yield(message)
             }
         } catch {
             self.endInbound(error)
@@ -92,5 +96,22 @@ extension ServerStream {
         self.task?.cancel()
         self.outbound.clear()
         self.finish(code: error.code, message: error.message, metadata: error.metadata)
+    }
+}
+
+/// The request bytes of one streaming call that its handler has not taken yet.
+final class RequestBuffer: Sendable {
+    private let bytes = Mutex(0)
+
+    /// Adds `count` bytes; returns the new total.
+    func add(_ count: Int) -> Int {
+        self.bytes.withLock { bytes in
+            bytes += count
+            return bytes
+        }
+    }
+
+    func remove(_ count: Int) {
+        self.bytes.withLock { $0 -= count }
     }
 }
