@@ -1,10 +1,17 @@
 internal import NIOCore
 internal import NIOHTTP1
 
-/// Answers one admin connection's requests, one at a time (NIO's HTTP server pipeline orders them).
+/// Answers one admin connection's requests, one at a time (NIO's HTTP server pipeline holds the next request back
+/// until the previous response has ended, so an answer that waits for the scrape hook cannot be overtaken).
 final class AdminHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
+
+    struct Answer {
+        var status: HTTPResponseStatus
+        var contentType = "text/plain; charset=utf-8"
+        var body: [UInt8]
+    }
 
     private let endpoints: AdminServer.Endpoints
     private var request: HTTPRequestHead?
@@ -29,32 +36,46 @@ final class AdminHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
         let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
-        let answer: (status: HTTPResponseStatus, contentType: String, body: [UInt8])
-        if head.method != .GET && head.method != .HEAD {
-            answer = (.methodNotAllowed, "text/plain; charset=utf-8", Array("method not allowed\n".utf8))
-        } else {
-            switch path {
-            case "/metrics":
-                self.endpoints.beforeScrape()
-                answer = (.ok, "text/plain; version=0.0.4; charset=utf-8", self.endpoints.registry.emitToBuffer())
-            case "/healthz":
-                answer = (.ok, "text/plain; charset=utf-8", Array("ok\n".utf8))
-            case "/readyz":
-                answer =
-                    self.endpoints.isReady()
-                    ? (.ok, "text/plain; charset=utf-8", Array("ready\n".utf8))
-                    : (.serviceUnavailable, "text/plain; charset=utf-8", Array("not ready\n".utf8))
-            default:
-                answer = (.notFound, "text/plain; charset=utf-8", Array("not found\n".utf8))
-            }
+        guard head.method == .GET || head.method == .HEAD else {
+            self.write(Answer(status: .methodNotAllowed, body: Array("method not allowed\n".utf8)), for: head, context)
+            return
         }
+        switch path {
+        case "/metrics":
+            // The hook is async (it may visit every connection's event loop); the answer comes back to this loop.
+            let endpoints = self.endpoints
+            let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+            Task {
+                await endpoints.beforeScrape()
+                let body = endpoints.registry.emitToBuffer()
+                bound.eventLoop.execute {
+                    let contentType = "text/plain; version=0.0.4; charset=utf-8"
+                    let answer = Answer(status: .ok, contentType: contentType, body: body)
+                    bound.value.handler.write(answer, for: head, bound.value.context)
+                }
+            }
+        case "/healthz":
+            self.write(Answer(status: .ok, body: Array("ok\n".utf8)), for: head, context)
+        case "/readyz":
+            let ready = self.endpoints.isReady()
+            let answer =
+                ready
+                ? Answer(status: .ok, body: Array("ready\n".utf8))
+                : Answer(status: .serviceUnavailable, body: Array("not ready\n".utf8))
+            self.write(answer, for: head, context)
+        default:
+            self.write(Answer(status: .notFound, body: Array("not found\n".utf8)), for: head, context)
+        }
+    }
+
+    private func write(_ answer: Answer, for head: HTTPRequestHead, _ context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: answer.contentType)
         headers.add(name: "content-length", value: "\(answer.body.count)")
-        if head.method == .GET || head.method == .HEAD {
-            headers.add(name: "cache-control", value: "no-store")
-        } else {
+        if answer.status == .methodNotAllowed {
             headers.add(name: "allow", value: "GET, HEAD")
+        } else {
+            headers.add(name: "cache-control", value: "no-store")
         }
         let keepAlive = head.isKeepAlive
         if !keepAlive {

@@ -18,7 +18,7 @@ public final class AdminServer: Sendable {
     struct Endpoints: Sendable {
         let registry: PrometheusCollectorRegistry
         let isReady: @Sendable () -> Bool
-        let beforeScrape: @Sendable () -> Void
+        let beforeScrape: @Sendable () async -> Void
     }
 
     private let host: String
@@ -29,14 +29,14 @@ public final class AdminServer: Sendable {
 
     /// - Parameters:
     ///   - beforeScrape: runs before each `/metrics` answer, to refresh gauges that are cheaper to read than to
-    ///     keep current (open connections).
+    ///     keep current (open connections and streams).
     public init(
         host: String,
         port: Int,
         registry: PrometheusCollectorRegistry,
         logger: Logger,
         isReady: @escaping @Sendable () -> Bool,
-        beforeScrape: @escaping @Sendable () -> Void = {}
+        beforeScrape: @escaping @Sendable () async -> Void = {}
     ) {
         self.host = host
         self.port = port

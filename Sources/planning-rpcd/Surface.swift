@@ -34,6 +34,7 @@ struct Surface: Sendable {
 
     func adminServer(host: String, port: Int, server: RPCServer, logger: Logger) -> AdminServer {
         let connections = Gauge(label: "grpc_server_connections_open")
+        let streams = Gauge(label: "grpc_server_streams_open")
         let health = self.health
         return AdminServer(
             host: host,
@@ -41,7 +42,10 @@ struct Surface: Sendable {
             registry: self.registry,
             logger: logger,
             isReady: { !health.isShuttingDown },
-            beforeScrape: { connections.record(server.connectionCount) }
+            beforeScrape: {
+                connections.record(server.connectionCount)
+                streams.record(await server.openStreamCount())
+            }
         )
     }
 }

@@ -241,6 +241,18 @@ def test_metrics_count_the_calls_made(channel, daemon):
     count = ("grpc_server_handling_seconds_count", (("grpc_method", check),))
     assert after[count] - before.get(count, 0) == 7
     assert after[("grpc_server_connections_open", ())] >= 1
+    assert after[("grpc_server_streams_open", ())] >= 0
+
+
+def test_streams_open_counts_calls_in_flight(channel, daemon):
+    admin = daemon.admin_port()
+    health = health_pb2_grpc.HealthStub(channel)
+    watches = [health.Watch(health_pb2.HealthCheckRequest(service=""), timeout=30) for _ in range(3)]
+    for watch in watches:
+        assert next(watch).status == SERVING
+    assert scrape(admin)[("grpc_server_streams_open", ())] >= 3
+    for watch in watches:
+        watch.cancel()
 
 
 def test_healthz_and_readyz_while_serving(daemon):
