@@ -7,6 +7,8 @@ internal import Synchronization
 /// Unary and server-streaming calls collect their one request message until END_STREAM and only then start the
 /// handler. A bidirectional call starts its handler at the request HEADERS and hands each message over as it is
 /// de-framed, through a buffer of at most `maxBufferedStreamingRequestBytes` bytes not yet read by the handler.
+/// Those bytes also count against the connection's `maxBufferedRequestBytesPerConnection`, as the request bytes
+/// of calls that have not started do, so that many streams with stalled handlers cannot add up past it.
 ///
 /// Why a byte budget and not flow control: nghttp2 updates the receive windows on its own (automatic window
 /// updates are on for every stream, and turning them off would put a `nghttp2_session_consume` on the unary path),
@@ -26,7 +28,16 @@ extension ServerStream {
     func startBidirectional(head: RequestHead) {
         guard let method = self.method else { return }
         let (messages, continuation) = AsyncThrowingStream.makeStream(of: [UInt8].self, throwing: (any Error).self)
-        self.inbound = BidirectionalInbound(messages: messages, continuation: continuation, buffered: RequestBuffer())
+        let connection = self.connection
+        let buffered = RequestBuffer { count in
+            // The handler's iterator may take messages off the loop; the connection's budget lives on it.
+            if connection.eventLoop.inEventLoop {
+                connection.releaseRequestBytes(count)
+            } else {
+                connection.eventLoop.execute { connection.releaseRequestBytes(count) }
+            }
+        }
+        self.inbound = BidirectionalInbound(messages: messages, continuation: continuation, buffered: buffered)
         self.state = .running
         if let response = self.connection.configuration.defaultResponseCompression {
             self.chooseCompression(response)
@@ -64,6 +75,13 @@ extension ServerStream {
         self.deframer.append(bytes)
         do {
             while let message = try self.deframer.next() {
+                guard self.connection.reserveRequestBytes(message.count) else {
+                    self.connection.releaseRequestBytes(message.count)
+                    self.endInbound(
+                        RPCError(code: .resourceExhausted, message: "connection request buffer limit exceeded")
+                    )
+                    return
+                }
                 guard inbound.buffered.add(message.count) <= limit else {
                     let error = RPCError(
                         code: .resourceExhausted,
@@ -90,6 +108,11 @@ extension ServerStream {
         }
     }
 
+    /// The stream is gone: what the handler never took goes back to the connection's budget.
+    func closeInbound() {
+        self.inbound?.buffered.close()
+    }
+
     /// A malformed or overflowing request stream ends the call with `error`, and the handler with it.
     private func endInbound(_ error: RPCError) {
         self.inbound?.continuation.finish(throwing: error)
@@ -99,19 +122,51 @@ extension ServerStream {
     }
 }
 
-/// The request bytes of one streaming call that its handler has not taken yet.
+/// The request bytes of one streaming call that its handler has not taken yet, and their return to the
+/// connection's budget: as the handler takes each message, or all at once when the stream closes (never both).
 final class RequestBuffer: Sendable {
-    private let bytes = Mutex(0)
+    private struct State {
+        var bytes = 0
+        var closed = false
+    }
 
-    /// Adds `count` bytes; returns the new total.
+    private let state = Mutex(State())
+    private let release: @Sendable (Int) -> Void
+
+    init(release: @escaping @Sendable (Int) -> Void) {
+        self.release = release
+    }
+
+    /// Adds `count` bytes handed to the handler; returns the call's new total.
     func add(_ count: Int) -> Int {
-        self.bytes.withLock { bytes in
-            bytes += count
-            return bytes
+        self.state.withLock { state in
+            state.bytes += count
+            return state.bytes
         }
     }
 
+    /// The handler took a message of `count` bytes.
     func remove(_ count: Int) {
-        self.bytes.withLock { $0 -= count }
+        let taken = self.state.withLock { state -> Bool in
+            guard !state.closed else { return false }
+            state.bytes -= count
+            return true
+        }
+        if taken {
+            self.release(count)
+        }
+    }
+
+    /// The stream has closed: releases what the handler never took.
+    func close() {
+        let outstanding = self.state.withLock { state -> Int in
+            guard !state.closed else { return 0 }
+            state.closed = true
+            defer { state.bytes = 0 }
+            return state.bytes
+        }
+        if outstanding > 0 {
+            self.release(outstanding)
+        }
     }
 }

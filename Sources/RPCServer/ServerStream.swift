@@ -448,6 +448,7 @@ final class ServerStream: @unchecked Sendable {
         self.deadlineTimer?.cancel()
         self.deadlineTimer = nil
         self.releaseRequestBytes()
+        self.closeInbound()
         if self.state != .closed {
             self.state = .closed
             self.record(.cancelled)

@@ -104,3 +104,36 @@ def test_client_cancel_mid_stream_leaves_the_server_serving(channel, daemon):
     for t in threads:
         t.join()
     assert results == [True] * 16
+
+
+def test_stalled_streams_share_the_connection_budget_and_return_it(daemon):
+    """Each call buffers 3.5 MiB (under its 4 MiB) while its handler sleeps; 20 of them pass the connection's
+    64 MiB, so some end RESOURCE_EXHAUSTED. Afterwards the budget is whole again: 10 such calls all succeed."""
+    options = OPTIONS + [("grpc.use_local_subchannel_pool", 1)]  # a connection of its own
+    message = b"b" * (64 * 1024)
+
+    def round_of(n):
+        outcomes = [None] * n
+
+        def run(k):
+            call = channel.stream_stream(BIDI)(iter([message] * 56), timeout=60,
+                                               metadata=[("x-grpc-test-read-delay-ms", "3000")])
+            try:
+                outcomes[k] = len(list(call))
+            except grpc.RpcError as error:
+                outcomes[k] = (error.code(), error.details())
+
+        threads = [threading.Thread(target=run, args=(k,)) for k in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return outcomes
+
+    with grpc.insecure_channel(daemon.address, options=options) as channel:
+        first = round_of(20)
+        refused = [o for o in first if o != 56]
+        assert refused, "20 x 3.5 MiB should pass the 64 MiB connection budget"
+        assert all(o == (grpc.StatusCode.RESOURCE_EXHAUSTED, "connection request buffer limit exceeded")
+                   for o in refused), refused
+        assert round_of(10) == [56] * 10
