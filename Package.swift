@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C libraries, each a module map and a shim header, nothing else.
@@ -61,8 +62,12 @@ let package = Package(
             dependencies: [
                 "RPCServer",
                 "PlanningRPC",
+                "RPCServices",
+                "AdminServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
@@ -111,6 +116,57 @@ let package = Package(
             ],
             path: "Sources/PlanningRPC",
             exclude: ["Generated/protos.sha256", "Generated/planning.pb"],
+            swiftSettings: strict
+        ),
+
+        // gRPC's standard services over any router: health checking and server reflection. Knows nothing of planning.
+        .target(
+            name: "RPCServices",
+            dependencies: [
+                "RPCFraming",
+                "RPCServer",
+                "RPCProtobuf",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            exclude: ["Generated/protos.sha256", "Generated/grpc-services.pb"],
+            swiftSettings: strict
+        ),
+
+        .testTarget(
+            name: "RPCServicesTests",
+            dependencies: [
+                "RPCServices",
+                "RPCFraming",
+                "RPCServer",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // The admin listener: HTTP/1.1 for /metrics (Prometheus text format), /healthz and /readyz.
+        .target(
+            name: "AdminServer",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(
+            name: "AdminServerTests",
+            dependencies: [
+                "AdminServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: strict
         ),
 

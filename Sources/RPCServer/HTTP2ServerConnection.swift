@@ -52,6 +52,8 @@ final class HTTP2ServerConnection: @unchecked Sendable {
     private var drainState = DrainState.open
 
     var isClosed: Bool { self.session == nil }
+    /// Streams open on this connection, for ``RPCServer/openStreamCount()``.
+    var streamCount: Int { self.streams.count }
 
     init(
         configuration: ServerConfiguration,

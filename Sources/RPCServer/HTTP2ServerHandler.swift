@@ -9,7 +9,7 @@ final class HTTP2ServerHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private let connection: HTTP2ServerConnection
+    let connection: HTTP2ServerConnection
     private var started = false
 
     init(connection: HTTP2ServerConnection) {

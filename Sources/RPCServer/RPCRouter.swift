@@ -7,6 +7,11 @@ public typealias UnaryHandler = @Sendable (ServerRequest, ServerContext) async t
 public typealias ServerStreamingHandler =
     @Sendable (ServerRequest, ServerContext) async throws -> StreamingServerResponse
 
+/// Handles a bidirectional-streaming call: started at the request headers, it reads the request messages as they
+/// arrive while its ``StreamingServerResponse`` writes responses.
+public typealias BidirectionalStreamingHandler =
+    @Sendable (ServerRequestStream, ServerContext) async throws -> StreamingServerResponse
+
 /// A service registers its methods with a router.
 public protocol RPCService: Sendable {
     func registerMethods(with router: inout RPCRouter)
@@ -17,6 +22,7 @@ public struct RPCRouter: Sendable {
     enum Handler: Sendable {
         case unary(UnaryHandler)
         case serverStreaming(ServerStreamingHandler)
+        case bidirectionalStreaming(BidirectionalStreamingHandler)
     }
 
     struct Method: Sendable {
@@ -44,6 +50,15 @@ public struct RPCRouter: Sendable {
         handler: @escaping ServerStreamingHandler
     ) {
         self.add(service: service, method: method, handler: .serverStreaming(handler))
+    }
+
+    /// Client-streaming calls register here too: their handler reads every message before it writes one.
+    public mutating func registerBidirectionalStreaming(
+        service: String,
+        method: String,
+        handler: @escaping BidirectionalStreamingHandler
+    ) {
+        self.add(service: service, method: method, handler: .bidirectionalStreaming(handler))
     }
 
     /// Fully qualified names of the registered services, e.g. `planning.v1.CatalogService`.

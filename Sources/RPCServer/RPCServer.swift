@@ -101,6 +101,20 @@ public final class RPCServer: Sendable {
         self.state.withLockedValue { $0.connections.count }
     }
 
+    /// Streams open over every connection, counted on each connection's event loop: for a metrics scrape, so that
+    /// the per-stream path carries no shared counter.
+    public func openStreamCount() async -> Int {
+        let channels = self.state.withLockedValue { Array($0.connections.values) }
+        var total = 0
+        for channel in channels {
+            let count = try? await channel.eventLoop.submit {
+                try channel.pipeline.syncOperations.handler(type: HTTP2ServerHandler.self).connection.streamCount
+            }.get()
+            total += count ?? 0
+        }
+        return total
+    }
+
     /// Stops accepting, drains every connection (GOAWAY in two steps, calls in flight finish),
     /// and after `drainTimeout` closes what is left, cancelling its calls.
     public func shutdownGracefully() async {

@@ -17,6 +17,10 @@ public struct ServerConfiguration: Sendable {
     /// Request bytes a connection may hold for calls that have not started yet, over all its streams;
     /// past it the stream that overflows gets RESOURCE_EXHAUSTED. Bounds memory per connection.
     public var maxBufferedRequestBytesPerConnection: Int = 64 * 1024 * 1024
+    /// Request bytes a bidirectional-streaming call may hold before its handler reads them; past it the call ends
+    /// with RESOURCE_EXHAUSTED (HTTP/2 flow control does not hold the client back: windows update on receipt).
+    /// Never less than `maxReceiveMessageSize`, so that one message of the largest size always fits.
+    public var maxBufferedStreamingRequestBytes: Int = 4 * 1024 * 1024
     /// SETTINGS_INITIAL_WINDOW_SIZE: how much a client may send on one stream before we consume it.
     public var initialStreamWindowSize: Int = 1024 * 1024
     /// The connection-level receive window.

@@ -34,6 +34,8 @@ final class ServerStream: @unchecked Sendable {
     var deframer: MessageDeframer
     var request: [UInt8]?
     var extraMessages = 0
+    /// The request messages of a bidirectional-streaming call, from its HEADERS on (see ServerStream+Bidirectional).
+    var inbound: BidirectionalInbound?
     /// Request bytes held for this stream, counted against the connection's budget.
     var bufferedRequestBytes = 0
 
@@ -92,6 +94,9 @@ final class ServerStream: @unchecked Sendable {
             if let timeout = head.timeout {
                 self.armDeadline(nanoseconds: timeout.nanoseconds)
             }
+            if case .bidirectionalStreaming = self.method?.handler {
+                self.startBidirectional(head: head)
+            }
             if endStream {
                 self.requestComplete()
             }
@@ -99,6 +104,10 @@ final class ServerStream: @unchecked Sendable {
     }
 
     func receive(_ bytes: UnsafeRawBufferPointer) {
+        if self.inbound != nil {
+            self.receiveStreaming(bytes)
+            return
+        }
         guard self.state == .receivingMessage else {
             // Data after we answered (e.g. an early error): nghttp2 still accounts the window.
             return
@@ -128,6 +137,10 @@ final class ServerStream: @unchecked Sendable {
 
     /// END_STREAM from the client: exactly one message must have arrived.
     func requestComplete() {
+        if self.inbound != nil {
+            self.inboundComplete()
+            return
+        }
         guard self.state == .receivingMessage, let method = self.method, let head = self.head else { return }
         self.releaseRequestBytes()
         do {
@@ -176,7 +189,7 @@ final class ServerStream: @unchecked Sendable {
 
     // MARK: Handler
 
-    private func run(_ handler: RPCRouter.Handler, request: ServerRequest, context: ServerContext) async {
+    func run(_ handler: RPCRouter.Handler, request: ServerRequest, context: ServerContext) async {
         let outcome: StatusCode
         do {
             switch handler {
@@ -185,6 +198,11 @@ final class ServerStream: @unchecked Sendable {
                 self.onLoop { $0.respond(response) }
             case .serverStreaming(let streaming):
                 let response = try await streaming(request, context)
+                self.onLoop { $0.startResponse(metadata: response.metadata, compression: response.compression) }
+                let trailing = try await response.producer(RPCWriter(stream: self))
+                self.onLoop { $0.finish(code: .ok, message: "", metadata: trailing) }
+            case .bidirectionalStreaming(let bidirectional):
+                let response = try await bidirectional(self.requestStream(metadata: request.metadata), context)
                 self.onLoop { $0.startResponse(metadata: response.metadata, compression: response.compression) }
                 let trailing = try await response.producer(RPCWriter(stream: self))
                 self.onLoop { $0.finish(code: .ok, message: "", metadata: trailing) }
@@ -222,7 +240,7 @@ final class ServerStream: @unchecked Sendable {
 
     // MARK: Response
 
-    private func chooseCompression(_ preferred: CompressionAlgorithm?) {
+    func chooseCompression(_ preferred: CompressionAlgorithm?) {
         let algorithm = CompressionNegotiation.responseEncoding(
             preferred: preferred,
             acceptEncoding: self.head?.acceptEncoding
@@ -430,6 +448,7 @@ final class ServerStream: @unchecked Sendable {
         self.deadlineTimer?.cancel()
         self.deadlineTimer = nil
         self.releaseRequestBytes()
+        self.closeInbound()
         if self.state != .closed {
             self.state = .closed
             self.record(.cancelled)
@@ -443,6 +462,7 @@ extension RPCRouter.Method {
         switch self.handler {
         case .unary: "unary"
         case .serverStreaming: "server-streaming"
+        case .bidirectionalStreaming: "bidirectional-streaming"
         }
     }
 }

@@ -9,7 +9,8 @@ import RPCServer
 /// `x-grpc-test-response-compression: gzip|deflate` asks for a compressed response, so the interop
 /// suite can check server-side compression with a stock client. `x-grpc-test-echo-status` (a
 /// code) with `x-grpc-test-echo-message-bin` (UTF-8) makes the call fail with that status and
-/// message, as the interop `special_status_message` case asks.
+/// message, as the interop `special_status_message` case asks. `/bench.Echo/Bidi` is in
+/// EchoService+Bidirectional.swift.
 struct EchoService: RPCService {
     static let payload = [UInt8](repeating: UInt8(ascii: "a"), count: 64)
 
@@ -44,6 +45,7 @@ struct EchoService: RPCService {
                 return trailing
             }
         }
+        Self.registerBidirectional(with: &router)
     }
 
     private static func failIfAsked(_ metadata: Metadata) throws {

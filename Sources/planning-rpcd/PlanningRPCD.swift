@@ -1,8 +1,10 @@
+import AdminServer
 import ArgumentParser
 import Foundation
 import Logging
 import PlanningRPC
 import RPCServer
+import RPCServices
 import ServiceLifecycle
 
 @main
@@ -57,11 +59,18 @@ struct PlanningRPCD: AsyncParsableCommand {
     @Option(help: "Seconds graceful shutdown waits for calls in flight.")
     var drainTimeout = 30.0
 
+    @Option(help: "Address of the admin HTTP listener (/metrics, /healthz, /readyz).")
+    var adminHost = "127.0.0.1"
+
+    @Option(help: "Port of the admin HTTP listener (0 picks a free one; the log says which).")
+    var adminPort = 9090
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
     func validate() throws {
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be 0...65535") }
+        guard (0...65535).contains(self.adminPort) else { throw ValidationError("--admin-port must be 0...65535") }
         guard self.maxConcurrentStreams > 0 else { throw ValidationError("--max-concurrent-streams must be positive") }
         guard self.maxReceiveMessageSize > 0 else { throw ValidationError("--max-receive-message-size must be positive") }
         guard (65535...Int(Int32.max)).contains(self.streamWindow) else {
@@ -83,6 +92,7 @@ struct PlanningRPCD: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "planning-rpcd")
+        let surface = Surface.bootstrapMetrics()
 
         var configuration = ServerConfiguration()
         configuration.host = self.host
@@ -115,10 +125,17 @@ struct PlanningRPCD: AsyncParsableCommand {
         if self.enableBenchService {
             router.register(EchoService())
         }
+        try surface.register(into: &router)
         let server = RPCServer(configuration: configuration, router: router, logger: logger)
+        let admin = surface.adminServer(host: self.adminHost, port: self.adminPort, server: server, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: ServerService(server: server), successTerminationBehavior: .gracefullyShutdownGroup)],
+                services: [
+                    .init(
+                        service: ServerService(server: server, health: surface.health, admin: admin),
+                        successTerminationBehavior: .gracefullyShutdownGroup
+                    )
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -134,10 +151,17 @@ struct PlanningRPCD: AsyncParsableCommand {
 /// Runs the server until ServiceLifecycle asks for a graceful shutdown (SIGTERM, SIGINT).
 struct ServerService: Service {
     let server: RPCServer
+    /// Turns NOT_SERVING when the drain begins, so health checkers stop routing here before the GOAWAY.
+    let health: HealthProvider
+    /// Up until the drain has finished, so that /readyz answers 503 through it.
+    let admin: AdminServer
 
     func run() async throws {
         try await self.server.start()
+        try await self.admin.start()
         try? await gracefulShutdown()
+        self.health.beginGracefulShutdown()
         await self.server.shutdownGracefully()
+        await self.admin.shutdown()
     }
 }

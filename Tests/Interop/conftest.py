@@ -21,6 +21,9 @@ class Daemon:
         self.log_file = tempfile.NamedTemporaryFile(prefix="planning-rpcd-", suffix=".log", delete=False)
         self.data_dir = tempfile.mkdtemp(prefix="planning-rpcd-data-")
         self.args = [binary, "--port", "0", "--log-level", "debug", "--data-dir", self.data_dir] + list(args)
+        if "--admin-port" not in self.args:
+            # The default admin port (9090) is one per machine; tests start several daemons.
+            self.args += ["--admin-port", "0"]
         self.process = subprocess.Popen(self.args, stdout=self.log_file, stderr=subprocess.STDOUT)
         self.port = self._wait_for_port()
         self.address = "127.0.0.1:%d" % self.port
@@ -35,6 +38,13 @@ class Daemon:
                 return int(match.group(1) or match.group(2))
             time.sleep(0.05)
         raise RuntimeError("planning-rpcd did not report its port:\n" + self.log())
+
+    def admin_port(self, timeout=10.0):
+        """The port of the admin HTTP listener (/metrics, /healthz, /readyz), from the log."""
+        pattern = r"admin\.url=http://[^ ]*:(\d+)"
+        if not self.wait_for_log(pattern, timeout):
+            raise RuntimeError("planning-rpcd did not report its admin port:\n" + self.log())
+        return int(re.search(pattern, self.log()).group(1))
 
     def log(self):
         with open(self.log_file.name, errors="replace") as f:

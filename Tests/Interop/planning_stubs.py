@@ -18,7 +18,8 @@ def _generate():
     import grpc_tools
     include = os.path.join(os.path.dirname(grpc_tools.__file__), "_proto")
     files = []
-    for folder, _, names in os.walk(PROTOS):
+    # Only planning/: Protos/grpc/ would generate a `grpc` package here that shadows grpcio's.
+    for folder, _, names in os.walk(os.path.join(PROTOS, "planning")):
         files += [os.path.relpath(os.path.join(folder, n), PROTOS) for n in names if n.endswith(".proto")]
     code = protoc.main(["grpc_tools.protoc", "-I", PROTOS, "-I", include, "--python_out", _OUT,
                         "--grpc_python_out", _OUT] + sorted(files))

@@ -15,22 +15,50 @@ import Testing
         #expect(SHA256.hex(long) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 
-    @Test func generatedCodeMatchesProtos() throws {
+    /// Each folder of Protos/ and the generated code it has; every folder must be here.
+    static let generated = [
+        "grpc": "Sources/RPCServices/Generated/protos.sha256",
+        "planning": "Sources/PlanningRPC/Generated/protos.sha256",
+    ]
+
+    @Test func everyProtoFolderIsGenerated() throws {
         let protos = Self.root.appendingPathComponent("Protos")
-        let enumerator = try #require(FileManager.default.enumerator(atPath: protos.path))
-        // Sorted by bytes, as `LC_ALL=C sort` in the script.
-        let paths = enumerator.compactMap { $0 as? String }.filter { $0.hasSuffix(".proto") }
+        let folders = try FileManager.default.contentsOfDirectory(atPath: protos.path).filter { !$0.hasPrefix(".") }
+        #expect(Set(folders) == Set(Self.generated.keys))
+    }
+
+    @Test(arguments: [
+        (
+            "planning",
+            ["planning/v1/catalog.proto", "planning/v1/common.proto", "planning/v1/planning.proto"]
+        ),
+        (
+            "grpc",
+            [
+                "grpc/health/v1/health.proto", "grpc/reflection/v1/reflection.proto",
+                "grpc/reflection/v1alpha/reflection.proto",
+            ]
+        ),
+    ])
+    func generatedCodeMatchesProtos(folder: String, expected: [String]) throws {
+        let protos = Self.root.appendingPathComponent("Protos")
+        let folderPath = protos.appendingPathComponent(folder).path
+        let enumerator = try #require(FileManager.default.enumerator(atPath: folderPath))
+        // Sorted by bytes, as `LC_ALL=C sort` in the script; relative to Protos/, as the script names them.
+        let paths = enumerator.compactMap { $0 as? String }.filter { $0.hasSuffix(".proto") }.map { folder + "/" + $0 }
             .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-        #expect(paths == ["planning/v1/catalog.proto", "planning/v1/common.proto", "planning/v1/planning.proto"])
+        #expect(paths == expected)
         var bytes: [UInt8] = []
         for path in paths {
             bytes += try [UInt8](Data(contentsOf: protos.appendingPathComponent(path)))
         }
-        let checksumFile = Self.root.appendingPathComponent("Sources/PlanningRPC/Generated/protos.sha256")
+        let checksumFile = Self.root.appendingPathComponent(try #require(Self.generated[folder]))
         let committed = try String(contentsOf: checksumFile, encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         if committed != SHA256.hex(bytes) {
-            Issue.record("Protos/ changed since the code was generated: run scripts/generate-protos and commit")
+            Issue.record(
+                "Protos/\(folder) changed since the code was generated: run scripts/generate-protos and commit"
+            )
         }
     }
 }
