@@ -104,6 +104,7 @@ struct ChatCompletionsClient: Sendable {
             request.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(apiKey.secret)")
         }
         request.body = .bytes(body)
+        let prepared = request
         let client = httpClient
         let limit = configuration.maxResponseBytes
         let logger = logger
@@ -111,7 +112,7 @@ struct ChatCompletionsClient: Sendable {
         return try await withThrowingTaskGroup(of: RawResponse.self) { group in
             group.addTask {
                 let response = try await client.execute(
-                    request, deadline: .now() + TimeAmount(timeout), logger: logger)
+                    prepared, deadline: .now() + TimeAmount(timeout), logger: logger)
                 let body = try await response.body.collect(upTo: limit)
                 return RawResponse(status: Int(response.status.code), headers: response.headers, body: body)
             }
