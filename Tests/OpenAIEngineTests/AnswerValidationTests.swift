@@ -25,10 +25,10 @@ struct AnswerValidationTests {
 
     @Test(arguments: [
         (#"{"suggestions": [{"pde_id": "NOPE.X", "confidence": 0.5, "rationale": "r"}]}"#, "NOPE.X"),
-        (#"{"suggestions": [{"pde_id": "LNS.LOAN.MAT_DT", "confidence": 1.5, "rationale": "r"}]}"#, "out of range"),
-        (#"{"suggestions": [{"pde_id": "LNS.LOAN.MAT_DT", "confidence": 0.5}]}"#, "suggestions[0].rationale"),
+        (#"{"suggestions": [{"pde_id": "LNS.LOAN.ORIG_BAL_AMT", "confidence": 1.5, "rationale": "r"}]}"#, "out of range"),
+        (#"{"suggestions": [{"pde_id": "LNS.LOAN.ORIG_BAL_AMT", "confidence": 0.5}]}"#, "suggestions[0].rationale"),
         (#"{"choices": []}"#, "missing required field suggestions"),
-        (#"{"suggestions": [{"pde_id": "LNS.LOAN.MAT_DT", "confidence": "high", "rationale": "r"}]}"#, "number"),
+        (#"{"suggestions": [{"pde_id": "LNS.LOAN.ORIG_BAL_AMT", "confidence": "high", "rationale": "r"}]}"#, "number"),
     ])
     func testInvalidMappingAnswerFailsAfterOneRetry(answer: String, reason: String) async throws {
         try await EngineFixtures.withEngine(respond: { _, _ in .reply(answer) }) { engine, server in

@@ -70,6 +70,14 @@ final class StubChatServer: Sendable {
     /// The most requests that were being answered at the same time.
     var maxInFlight: Int { state.withLock { $0.maxInFlight } }
 
+    /// Waits until `count` requests have arrived, or `timeout` has passed.
+    func waitForRequests(_ count: Int, within timeout: Duration) async throws {
+        let end = ContinuousClock.now + timeout
+        while requests.count < count, ContinuousClock.now < end {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
     /// Runs `body` with a started server; `respond` gets each request and its 0-based index.
     static func with<T>(
         respond: @escaping @Sendable (Request, Int) -> Behavior,
