@@ -107,7 +107,9 @@ public final class OpenAIEngine: PlanningEngine {
                 do {
                     let messages = [
                         ChatMessage.system(systemPrompt(AttributePrompt.system, output: AttributePrompt.output)),
-                        .user(AttributePrompt.user(document: document, chunk: chunk, index: chunkIndex, count: chunks.count)),
+                        .user(
+                            AttributePrompt.user(
+                                document: document, chunk: chunk, index: chunkIndex, count: chunks.count)),
                     ]
                     attributes = try await ask(messages, output: AttributePrompt.output, item: item, budget: budget) {
                         content throws(AnswerValidationError) in

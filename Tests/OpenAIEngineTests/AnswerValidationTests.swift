@@ -25,7 +25,10 @@ struct AnswerValidationTests {
 
     @Test(arguments: [
         (#"{"suggestions": [{"pde_id": "NOPE.X", "confidence": 0.5, "rationale": "r"}]}"#, "NOPE.X"),
-        (#"{"suggestions": [{"pde_id": "LNS.LOAN.ORIG_BAL_AMT", "confidence": 1.5, "rationale": "r"}]}"#, "out of range"),
+        (
+            #"{"suggestions": [{"pde_id": "LNS.LOAN.ORIG_BAL_AMT", "confidence": 1.5, "rationale": "r"}]}"#,
+            "out of range"
+        ),
         (#"{"suggestions": [{"pde_id": "LNS.LOAN.ORIG_BAL_AMT", "confidence": 0.5}]}"#, "suggestions[0].rationale"),
         (#"{"choices": []}"#, "missing required field suggestions"),
         (#"{"suggestions": [{"pde_id": "LNS.LOAN.ORIG_BAL_AMT", "confidence": "high", "rationale": "r"}]}"#, "number"),
@@ -46,7 +49,8 @@ struct AnswerValidationTests {
     }
 
     @Test func testInvalidClassificationValues() async throws {
-        let answer = #"{"criticality": "extreme", "security_class": "restricted", "contains_personal_data": true, "#
+        let answer =
+            #"{"criticality": "extreme", "security_class": "restricted", "contains_personal_data": true, "#
             + #""rationale": "r", "rule": "x"}"#
         try await EngineFixtures.withEngine(
             respond: { _, _ in .reply(answer) },
@@ -61,7 +65,8 @@ struct AnswerValidationTests {
     }
 
     @Test func testRefusalFailsTheItem() async throws {
-        let body = #"{"choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":null,"#
+        let body =
+            #"{"choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":null,"#
             + #""refusal":"I cannot help with that."}}]}"#
         try await EngineFixtures.withEngine(respond: { _, _ in .status(200, body: body) }) { engine, _ in
             let error = await #expect(throws: OpenAIEngineError.self) {

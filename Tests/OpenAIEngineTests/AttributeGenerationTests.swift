@@ -118,7 +118,8 @@ struct AttributeGenerationTests {
                 let failure = try #require(error as? OpenAIEngineError)
                 #expect(failure.code == .invalidAnswer)
                 #expect(failure.message.contains("document 'doc-1' chunk 2 of 2"))
-                #expect(failure.message.contains("attributes[0].data_type") || failure.message.contains("attributes[0]"))
+                #expect(
+                    failure.message.contains("attributes[0].data_type") || failure.message.contains("attributes[0]"))
             }
         }
     }

@@ -40,7 +40,8 @@ struct CancellationTests {
         }) { engine, server in
             let pde = pde
             let task = Task { try await engine.classify(pde) }
-            while server.requests.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+            try await server.waitForRequests(1, within: .seconds(2))
+            #expect(server.closedConnections == 0)
             let (elapsed, result) = await ContinuousClock.measure {
                 task.cancel()
                 return try await task.value
@@ -48,6 +49,9 @@ struct CancellationTests {
             #expect(result.failure is CancellationError)
             #expect(elapsed < .seconds(2))
             #expect(server.requests.count == 1)
+            // The stub would answer after 5 s: a closed connection now means the request was cancelled.
+            try await server.waitForClosedConnections(1, within: .seconds(2))
+            #expect(server.closedConnections == 1)
         }
     }
 

@@ -55,9 +55,15 @@ struct ConfigurationTests {
             maxRetries: 5, initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(350),
             maxRetryAfter: .seconds(2))
         for _ in 0..<50 {
-            #expect((Duration.milliseconds(50)...Duration.milliseconds(100)).contains(policy.delay(beforeRetry: 1, retryAfter: nil)))
-            #expect((Duration.milliseconds(100)...Duration.milliseconds(200)).contains(policy.delay(beforeRetry: 2, retryAfter: nil)))
-            #expect((Duration.milliseconds(175)...Duration.milliseconds(350)).contains(policy.delay(beforeRetry: 5, retryAfter: nil)))
+            #expect(
+                (Duration.milliseconds(50)...Duration.milliseconds(100)).contains(
+                    policy.delay(beforeRetry: 1, retryAfter: nil)))
+            #expect(
+                (Duration.milliseconds(100)...Duration.milliseconds(200)).contains(
+                    policy.delay(beforeRetry: 2, retryAfter: nil)))
+            #expect(
+                (Duration.milliseconds(175)...Duration.milliseconds(350)).contains(
+                    policy.delay(beforeRetry: 5, retryAfter: nil)))
         }
         #expect(policy.delay(beforeRetry: 1, retryAfter: .seconds(9)) == .seconds(2))
         #expect(RetryPolicy.isRetryable(status: 429) && RetryPolicy.isRetryable(status: 502))

@@ -5,7 +5,10 @@ import Testing
 struct DocumentChunkerTests {
     @Test func testShortDocumentIsOneChunk() {
         let chunks = DocumentChunker(budget: 1_000).chunks("# Part I\n\nSome text.\n\nMore text.")
-        #expect(chunks == [DocumentChunk(text: "# Part I\n\nSome text.\n\nMore text.", section: "Part I", continuesSection: false)])
+        #expect(
+            chunks == [
+                DocumentChunk(text: "# Part I\n\nSome text.\n\nMore text.", section: "Part I", continuesSection: false)
+            ])
     }
 
     @Test func testChunksStayWithinBudgetAndCarryTheirSection() {

@@ -47,7 +47,8 @@ struct DocumentChunker: Sendable {
         var startsSection = false
         func flush() {
             if !lines.isEmpty {
-                pieces.append(Piece(text: lines.joined(separator: "\n"), section: section, startsSection: startsSection))
+                pieces.append(
+                    Piece(text: lines.joined(separator: "\n"), section: section, startsSection: startsSection))
             }
             lines = []
             startsSection = false

@@ -54,6 +54,7 @@ final class StubChatServer: Sendable {
         var requests: [Request] = []
         var inFlight = 0
         var maxInFlight = 0
+        var closedConnections = 0
     }
 
     private let state = Mutex(State())
@@ -69,11 +70,22 @@ final class StubChatServer: Sendable {
     var requests: [Request] { state.withLock { $0.requests } }
     /// The most requests that were being answered at the same time.
     var maxInFlight: Int { state.withLock { $0.maxInFlight } }
+    /// Connections closed so far (by either side).
+    var closedConnections: Int { state.withLock { $0.closedConnections } }
 
     /// Waits until `count` requests have arrived, or `timeout` has passed.
     func waitForRequests(_ count: Int, within timeout: Duration) async throws {
+        try await wait(within: timeout) { $0.requests.count >= count }
+    }
+
+    /// Waits until `count` connections were closed, or `timeout` has passed.
+    func waitForClosedConnections(_ count: Int, within timeout: Duration) async throws {
+        try await wait(within: timeout) { $0.closedConnections >= count }
+    }
+
+    private func wait(within timeout: Duration, until condition: (StubChatServer) -> Bool) async throws {
         let end = ContinuousClock.now + timeout
-        while requests.count < count, ContinuousClock.now < end {
+        while !condition(self), ContinuousClock.now < end {
             try await Task.sleep(for: .milliseconds(10))
         }
     }
@@ -151,6 +163,11 @@ final class StubChatServer: Sendable {
 
         init(server: StubChatServer) {
             self.server = server
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            server.state.withLock { $0.closedConnections += 1 }
+            context.fireChannelInactive()
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
