@@ -10,6 +10,9 @@ public struct APIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
     /// The secret itself; read it only to build the `Authorization` header.
     let secret: String
 
+    /// The variable OpenAI's own clients read the key from; a deployment may use another.
+    public static let defaultEnvironmentVariable = "OPENAI_API_KEY"
+
     /// A key, or `nil` when `secret` is empty or only whitespace.
     public init?(_ secret: String) {
         let trimmed = secret.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -36,7 +36,7 @@ extension OpenAIEngine {
 
     /// Everything a deployment sets for the provider. Defaults suit a hosted model; tests shrink
     /// the timeouts and backoffs.
-    public struct Configuration: Sendable {
+    public struct Configuration: Sendable, Hashable {
         /// The API root, e.g. `https://api.openai.com/v1`, `http://localhost:11434/v1` (Ollama),
         /// `http://localhost:8000/v1` (vLLM, llama.cpp). Requests go to `{baseURL}/chat/completions`.
         public var baseURL: String

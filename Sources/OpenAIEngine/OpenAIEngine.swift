@@ -19,6 +19,18 @@ public import PlanningEngine
 /// `Retry-After`), timeouts and dropped connections; at most
 /// ``Configuration/maxConcurrentRequests`` are in flight across all callers of one engine.
 /// Cancelling the calling task cancels the HTTP request.
+///
+/// ```swift
+/// let engine = try OpenAIEngine(
+///     configuration: .init(
+///         baseURL: "http://localhost:11434/v1",  // --model-base-url
+///         model: "llama3.1:8b",  // --model-name
+///         apiKey: APIKey.fromEnvironment(APIKey.defaultEnvironmentVariable)
+///     ),
+///     httpClient: .shared,
+///     logger: logger
+/// )
+/// ```
 public final class OpenAIEngine: PlanningEngine {
     public let configuration: Configuration
     private let client: ChatCompletionsClient

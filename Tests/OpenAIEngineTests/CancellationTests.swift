@@ -10,14 +10,16 @@ struct CancellationTests {
 
     @Test func testCallTimeoutStopsASlowRequest() async throws {
         try await EngineFixtures.withEngine(respond: { _, _ in
-            .delayed(.seconds(5), .reply(EngineFixtures.classificationAnswer))
+            .delayed(.seconds(10), .reply(EngineFixtures.classificationAnswer))
         }) { engine, server in
             let (elapsed, result) = await ContinuousClock.measure {
                 try await engine.classify(pde, options: EngineCallOptions(timeout: .milliseconds(300)))
             }
             #expect(result.failure as? PlanningEngineError == .timedOut(.milliseconds(300)))
-            #expect(elapsed < .seconds(2))
-            #expect(server.requests.count == 1)
+            #expect(elapsed < .seconds(5))
+            // One attempt, no retry after the call's time is up (it may be cut off before it arrives).
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(server.requests.count <= 1)
         }
     }
 
@@ -30,13 +32,13 @@ struct CancellationTests {
                 try await engine.classify(pde, options: EngineCallOptions(timeout: .milliseconds(300)))
             }
             #expect(result.failure as? PlanningEngineError == .timedOut(.milliseconds(300)))
-            #expect(elapsed < .seconds(2))
+            #expect(elapsed < .seconds(5))
         }
     }
 
     @Test func testCancellationCancelsTheRequest() async throws {
         try await EngineFixtures.withEngine(respond: { _, _ in
-            .delayed(.seconds(5), .reply(EngineFixtures.classificationAnswer))
+            .delayed(.seconds(10), .reply(EngineFixtures.classificationAnswer))
         }) { engine, server in
             let pde = pde
             let task = Task { try await engine.classify(pde) }
@@ -47,9 +49,9 @@ struct CancellationTests {
                 return try await task.value
             }
             #expect(result.failure is CancellationError)
-            #expect(elapsed < .seconds(2))
+            #expect(elapsed < .seconds(5))
             #expect(server.requests.count == 1)
-            // The stub would answer after 5 s: a closed connection now means the request was cancelled.
+            // The stub would answer after 10 s: a closed connection now means the request was cancelled.
             try await server.waitForClosedConnections(1, within: .seconds(2))
             #expect(server.closedConnections == 1)
         }
@@ -62,7 +64,7 @@ struct CancellationTests {
         ) { engine, server in
             let pde = pde
             let first = Task { try await engine.classify(pde) }
-            while server.requests.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+            try await server.waitForRequests(1, within: .seconds(5))
             let second = Task { try await engine.classify(pde) }
             try await Task.sleep(for: .milliseconds(50))
             second.cancel()

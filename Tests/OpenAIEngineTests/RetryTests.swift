@@ -87,9 +87,9 @@ struct RetryTests {
 
     @Test func testSlowServerTimesOutEachRequest() async throws {
         try await EngineFixtures.withEngine(
-            respond: { _, _ in .delayed(.seconds(5), .reply(EngineFixtures.classificationAnswer)) },
+            respond: { _, _ in .delayed(.seconds(10), .reply(EngineFixtures.classificationAnswer)) },
             configure: {
-                $0.requestTimeout = .milliseconds(200)
+                $0.requestTimeout = .milliseconds(400)
                 $0.maxRetries = 1
             }
         ) { engine, server in
@@ -100,8 +100,8 @@ struct RetryTests {
             // On a loaded machine the second request may reach the stub after the client gave up on it.
             try await server.waitForRequests(2, within: .seconds(2))
             #expect(server.requests.count == 2)
-            #expect(elapsed >= .milliseconds(400))
-            #expect(elapsed < .seconds(3))
+            #expect(elapsed >= .milliseconds(800))
+            #expect(elapsed < .seconds(5))
         }
     }
 
@@ -109,10 +109,10 @@ struct RetryTests {
         try await EngineFixtures.withEngine(
             respond: { _, index in
                 index == 0
-                    ? .delayed(.seconds(5), .reply(EngineFixtures.classificationAnswer))
+                    ? .delayed(.seconds(10), .reply(EngineFixtures.classificationAnswer))
                     : .reply(EngineFixtures.classificationAnswer)
             },
-            configure: { $0.requestTimeout = .milliseconds(200) }
+            configure: { $0.requestTimeout = .milliseconds(500) }
         ) { engine, server in
             _ = try await engine.classify(pde)
             #expect(server.requests.count == 2)
