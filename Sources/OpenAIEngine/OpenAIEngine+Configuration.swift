@@ -59,6 +59,9 @@ extension OpenAIEngine {
         /// The most characters of document text in one attribute-generation request; longer
         /// documents are split on section headings, then paragraphs, then lines.
         public var contextBudgetCharacters: Int
+        /// How many chunks of one document are asked about at once (results are still yielded in
+        /// document order); the requests also count against ``maxConcurrentRequests``.
+        public var chunkConcurrency: Int
         public var temperature: Double
         /// `max_tokens` of each request; `nil` leaves it to the server.
         public var maxCompletionTokens: Int?
@@ -89,6 +92,7 @@ extension OpenAIEngine {
             maxRetryAfter: Duration = .seconds(60),
             maxConcurrentRequests: Int = 4,
             contextBudgetCharacters: Int = 24_000,
+            chunkConcurrency: Int = 2,
             temperature: Double = 0,
             maxCompletionTokens: Int? = nil,
             seed: Int? = nil,
@@ -111,6 +115,7 @@ extension OpenAIEngine {
             self.maxRetryAfter = maxRetryAfter
             self.maxConcurrentRequests = maxConcurrentRequests
             self.contextBudgetCharacters = contextBudgetCharacters
+            self.chunkConcurrency = chunkConcurrency
             self.temperature = temperature
             self.maxCompletionTokens = maxCompletionTokens
             self.seed = seed
@@ -146,6 +151,7 @@ extension OpenAIEngine {
             guard invalidAnswerRetries >= 0 else { throw fail("invalidAnswerRetries must not be negative") }
             guard maxConcurrentRequests > 0 else { throw fail("maxConcurrentRequests must be positive") }
             guard contextBudgetCharacters >= 200 else { throw fail("contextBudgetCharacters must be at least 200") }
+            guard chunkConcurrency > 0 else { throw fail("chunkConcurrency must be positive") }
             guard mappingShortlistSize > 0 else { throw fail("mappingShortlistSize must be positive") }
             guard requestTimeout > .zero else { throw fail("requestTimeout must be positive") }
             guard (0...2).contains(temperature) else { throw fail("temperature must be in 0...2") }

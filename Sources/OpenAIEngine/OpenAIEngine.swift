@@ -112,26 +112,16 @@ public final class OpenAIEngine: PlanningEngine {
             chunkTotal += chunks.count
             var section: String?
             var count = 0
-            for (chunkIndex, chunk) in chunks.enumerated() {
-                try budget.check()
-                let item = "document '\(document.id)' chunk \(chunkIndex + 1) of \(chunks.count)"
+            try await forEachChunkResult(of: document, chunks: chunks, budget: budget) { result in
                 let attributes: [GeneratedAttribute]
-                do {
-                    let messages = [
-                        ChatMessage.system(systemPrompt(AttributePrompt.system, output: AttributePrompt.output)),
-                        .user(
-                            AttributePrompt.user(
-                                document: document, chunk: chunk, index: chunkIndex, count: chunks.count)),
-                    ]
-                    attributes = try await ask(messages, output: AttributePrompt.output, item: item, budget: budget) {
-                        content throws(AnswerValidationError) in
-                        try AttributePrompt.parse(content, documentId: document.id, section: chunk.section)
-                    }
-                } catch let error as OpenAIEngineError where error.isItemFailure {
-                    logger.debug("chunk failed", metadata: ["openai.item": "\(item)", "error": "\(error.message)"])
+                switch result {
+                case .success(let found):
+                    attributes = found
+                case .failure(let error):
+                    logger.debug("chunk failed", metadata: ["error": "\(error.message)"])
                     if configuration.failedChunkPolicy == .failImmediately { throw error }
                     failures.append(error)
-                    continue
+                    return
                 }
                 for attribute in attributes {
                     if let current = attribute.section, current != section {
@@ -154,6 +144,67 @@ public final class OpenAIEngine: PlanningEngine {
                 message: "\(failures.count) of \(chunkTotal) chunk(s) failed: "
                     + failures.map(\.message).joined(separator: "; "),
                 attempts: failures.reduce(0) { $0 + $1.attempts })
+        }
+    }
+
+    /// Calls `handle` with each chunk's attributes (or its item failure) in chunk order, while up to
+    /// ``Configuration/chunkConcurrency`` chunks are being asked about at once. Other errors end the
+    /// work and are thrown.
+    private func forEachChunkResult(
+        of document: SourceDocument,
+        chunks: [DocumentChunk],
+        budget: CallBudget,
+        handle: (Result<[GeneratedAttribute], OpenAIEngineError>) throws -> Void
+    ) async throws {
+        typealias ChunkResult = (index: Int, result: Result<[GeneratedAttribute], OpenAIEngineError>)
+        try await withThrowingTaskGroup(of: ChunkResult.self) { group in
+            var next = 0
+            var nextToHandle = 0
+            var ready: [Int: Result<[GeneratedAttribute], OpenAIEngineError>] = [:]
+            while next < chunks.count || nextToHandle < chunks.count {
+                while next < chunks.count, next - nextToHandle < configuration.chunkConcurrency {
+                    try budget.check()
+                    let index = next
+                    group.addTask {
+                        (
+                            index,
+                            try await self.ask(
+                                chunk: chunks[index], index: index, of: chunks.count, in: document, budget)
+                        )
+                    }
+                    next += 1
+                }
+                guard let finished = try await group.next() else { break }
+                ready[finished.index] = finished.result
+                while let result = ready.removeValue(forKey: nextToHandle) {
+                    try handle(result)
+                    nextToHandle += 1
+                }
+            }
+        }
+    }
+
+    /// The attributes of one chunk; an invalid answer is returned as a failure, anything else thrown.
+    private func ask(
+        chunk: DocumentChunk,
+        index: Int,
+        of count: Int,
+        in document: SourceDocument,
+        _ budget: CallBudget
+    ) async throws -> Result<[GeneratedAttribute], OpenAIEngineError> {
+        let item = "document '\(document.id)' chunk \(index + 1) of \(count)"
+        let messages = [
+            ChatMessage.system(systemPrompt(AttributePrompt.system, output: AttributePrompt.output)),
+            .user(AttributePrompt.user(document: document, chunk: chunk, index: index, count: count)),
+        ]
+        do {
+            return .success(
+                try await ask(messages, output: AttributePrompt.output, item: item, budget: budget) {
+                    content throws(AnswerValidationError) in
+                    try AttributePrompt.parse(content, documentId: document.id, section: chunk.section)
+                })
+        } catch let error as OpenAIEngineError where error.isItemFailure {
+            return .failure(error)
         }
     }
 

@@ -79,7 +79,9 @@ struct AttributeGenerationTests {
             }
             #expect(attributes.map(\.documentId) == ["doc-1", "doc-1", "doc-1"])
             #expect(attributes.last?.dataType == .date)
-            let firstUser = try #require(server.requests.first?.messages.last?.content)
+            // Chunks are asked about concurrently: find the first chunk's request by its content.
+            let firstUser = try #require(
+                server.requests.compactMap { $0.messages.last?.content }.first { $0.contains("Excerpt 1 of 2") })
             #expect(firstUser.contains("Excerpt 1 of 2"))
             #expect(firstUser.contains("FR Y-14Q Schedule H.1"))
             #expect(!firstUser.contains("Maturity Date"))
@@ -127,7 +129,10 @@ struct AttributeGenerationTests {
     @Test func testTransportFailureEndsTheStream() async throws {
         try await EngineFixtures.withEngine(
             respond: { _, _ in .status(500, body: "down") },
-            configure: { $0.maxRetries = 1 }
+            configure: {
+                $0.maxRetries = 1
+                $0.chunkConcurrency = 1
+            }
         ) { engine, server in
             let (events, error) = await Self.collect(engine.generateAttributes(from: [Self.document]))
             #expect((error as? OpenAIEngineError)?.code == .httpStatus)
@@ -147,7 +152,35 @@ struct AttributeGenerationTests {
             }
             #expect(elapsed < .seconds(5))
             try await Task.sleep(for: .milliseconds(100))
-            #expect(server.requests.count <= 1)
+            #expect(server.requests.count <= 2)
+        }
+    }
+
+    @Test func testChunksRunConcurrentlyAndStayInOrder() async throws {
+        let text = (1...4).map { "# Part \($0)\n\n\($0). Field \($0): " + String(repeating: "x", count: 150) }
+            .joined(separator: "\n\n")
+        try await EngineFixtures.withEngine(
+            respond: { request, _ in
+                // The first chunk answers last.
+                let first = request.messages.last?.content.contains("Part 1") ?? false
+                return .delayed(.milliseconds(first ? 500 : 150), .reply(Self.answer(request)))
+            },
+            configure: {
+                $0.contextBudgetCharacters = 200
+                $0.chunkConcurrency = 3
+            }
+        ) { engine, server in
+            let document = SourceDocument(id: "long", title: "Long", text: text)
+            let (events, error) = await Self.collect(engine.generateAttributes(from: [document]))
+            #expect(error == nil)
+            let names = events.compactMap { event -> String? in
+                if case .attribute(let attribute) = event { return attribute.name }
+                return nil
+            }
+            #expect(names == ["Field 1", "Field 2", "Field 3", "Field 4"])
+            #expect(server.requests.count == 4)
+            // Chunks overlapped, never more than the window (timing on a loaded machine may keep it at 2).
+            #expect((2...3).contains(server.maxInFlight))
         }
     }
 
