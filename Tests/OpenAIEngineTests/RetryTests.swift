@@ -66,6 +66,16 @@ struct RetryTests {
         }
     }
 
+    @Test func testRejectedResponseFormatHint() async throws {
+        try await EngineFixtures.withEngine(respond: { _, _ in
+            .status(400, body: #"{"error":"unknown field response_format"}"#)
+        }) { engine, server in
+            let error = await #expect(throws: OpenAIEngineError.self) { try await engine.classify(pde) }
+            #expect(error?.message.contains("responseFormat .jsonObject or .instructions") == true)
+            #expect(server.requests.count == 1)
+        }
+    }
+
     @Test func testDroppedConnectionThenSuccess() async throws {
         try await EngineFixtures.withEngine(respond: { _, index in
             index == 0 ? .dropConnection : .reply(EngineFixtures.classificationAnswer)

@@ -192,6 +192,9 @@ struct ChatCompletionsClient: Sendable {
             case 401, 403: " (check the API key and its permissions)"
             case 404: " (check the base URL and the model name '\(configuration.model)')"
             case 429: " (rate limited)"
+            case 400 where configuration.responseFormat != .instructions,
+                422 where configuration.responseFormat != .instructions:
+                " (a server that rejects response_format needs responseFormat .jsonObject or .instructions)"
             default: ""
             }
         return OpenAIEngineError(
