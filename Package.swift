@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C libraries, each a module map and a shim header, nothing else.
@@ -76,6 +77,33 @@ let package = Package(
         // The built-in planning engine: document parsing, PDE ranking, PDE classification. Pure Swift.
         .target(
             name: "PlanningEngine",
+            swiftSettings: strict
+        ),
+
+        // The OpenAI-compatible chat-completions engine: prompts, validation, retries, over AsyncHTTPClient.
+        .target(
+            name: "OpenAIEngine",
+            dependencies: [
+                "PlanningEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(
+            name: "OpenAIEngineTests",
+            dependencies: [
+                "OpenAIEngine",
+                "PlanningEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
 
