@@ -10,7 +10,7 @@ extension Metadata {
     public init(receivedHeaders fields: some Sequence<(name: String, value: String)>) throws(RPCError) {
         self.init()
         for (name, value) in fields {
-            let key = name.lowercased()
+            let key = Self.lowercased(name)
             guard !Self.isReserved(key), Self.isValidKey(key) else { continue }
             if Self.isBinaryKey(key) {
                 for part in value.split(separator: ",", omittingEmptySubsequences: false) {

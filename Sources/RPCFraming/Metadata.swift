@@ -32,7 +32,7 @@ public struct Metadata: Hashable, Sendable, Sequence {
     /// printable ASCII (0x20...0x7E): anything else could split or corrupt the header block, so it is a
     /// programming error too.
     public mutating func add(_ key: String, _ value: String) {
-        let key = key.lowercased()
+        let key = Self.lowercased(key)
         precondition(Self.isValidKey(key), "invalid gRPC metadata key '\(key)'")
         if Self.isBinaryKey(key) {
             entries.append(Entry(key: key, value: .binary(Array(value.utf8))))
@@ -44,7 +44,7 @@ public struct Metadata: Hashable, Sendable, Sequence {
 
     /// Adds a binary value. The key is lowercased and must be valid and end in `-bin`.
     public mutating func add(_ key: String, binary value: [UInt8]) {
-        let key = key.lowercased()
+        let key = Self.lowercased(key)
         precondition(Self.isValidKey(key), "invalid gRPC metadata key '\(key)'")
         precondition(Self.isBinaryKey(key), "binary metadata key '\(key)' must end in -bin")
         entries.append(Entry(key: key, value: .binary(value)))
@@ -57,7 +57,7 @@ public struct Metadata: Hashable, Sendable, Sequence {
 
     /// Removes every value of `key`.
     public mutating func removeAll(_ key: String) {
-        let key = key.lowercased()
+        let key = Self.lowercased(key)
         entries.removeAll { $0.key == key }
     }
 
@@ -68,7 +68,7 @@ public struct Metadata: Hashable, Sendable, Sequence {
 
     /// The string values of `key` (case-insensitive), in order.
     public subscript(stringValues key: String) -> [String] {
-        let key = key.lowercased()
+        let key = Self.lowercased(key)
         return entries.compactMap { entry in
             guard entry.key == key, case .string(let value) = entry.value else { return nil }
             return value
@@ -77,7 +77,7 @@ public struct Metadata: Hashable, Sendable, Sequence {
 
     /// The binary values of `key` (case-insensitive), in order.
     public subscript(binaryValues key: String) -> [[UInt8]] {
-        let key = key.lowercased()
+        let key = Self.lowercased(key)
         return entries.compactMap { entry in
             guard entry.key == key, case .binary(let value) = entry.value else { return nil }
             return value
@@ -95,6 +95,15 @@ public struct Metadata: Hashable, Sendable, Sequence {
     }
 
     // MARK: - Key and value rules
+
+    /// `key.lowercased()`, without a new String when there is nothing to lower (the usual case: keys
+    /// arrive lowercase from HTTP/2 and are written lowercase in code). Non-ASCII goes the slow way.
+    static func lowercased(_ key: String) -> String {
+        let needsWork = key.utf8.contains { byte in
+            (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || byte >= 0x80
+        }
+        return needsWork ? key.lowercased() : key
+    }
 
     /// True when `key` is a well-formed metadata key: non-empty, only `0-9 a-z _ - .`.
     public static func isValidKey(_ key: String) -> Bool {

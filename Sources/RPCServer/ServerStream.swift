@@ -27,9 +27,11 @@ final class ServerStream: @unchecked Sendable {
     var state: State = .receivingHead
 
     // Request side.
-    var headerFields: [(name: String, value: String)] = []
+    var headParser = RequestHeadParser()
     var headerBytes = 0
+    /// Held from routing until the handler starts, which takes it.
     var head: RequestHead?
+    var acceptEncoding: String?
     var method: RPCRouter.Method?
     var deframer: MessageDeframer
     var request: [UInt8]?
@@ -44,11 +46,26 @@ final class ServerStream: @unchecked Sendable {
 
     // Response side: framed bytes not yet taken by nghttp2, and the trailers that follow them.
     var outbound = ByteBuffer()
-    var trailers: [(name: String, value: String)]?
+    var trailers: Trailers?
     var dataDeferred = false
     var writeWaiter: CheckedContinuation<Void, any Error>?
     var compressor: MessageCompressor?
     var finalCode: StatusCode?
+
+    /// The trailers that follow the queued messages.
+    enum Trailers {
+        /// `grpc-status: 0` alone, the usual end, sent from a block built once.
+        case ok
+        case fields([(name: String, value: String)])
+
+        init(status: StatusCode, message: String, metadata: Metadata) {
+            if status == .ok && message.isEmpty && metadata.isEmpty {
+                self = .ok
+            } else {
+                self = .fields(ResponseHead.trailers(status: status, message: message, metadata: metadata))
+            }
+        }
+    }
 
     init(id: Int32, connection: HTTP2ServerConnection) {
         self.id = id
@@ -62,9 +79,10 @@ final class ServerStream: @unchecked Sendable {
 
     /// The head is complete: validate it, route it, and arm the deadline.
     func headersComplete(endStream: Bool) {
-        let fields = self.headerFields
-        self.headerFields = []
-        switch RequestHeadValidator.validate(fields) {
+        // Swapped out rather than copied: the parser's Strings move into the head.
+        var parser = RequestHeadParser()
+        swap(&parser, &self.headParser)
+        switch parser.finish() {
         case .failure(.http(let status, let grpcStatus, let message)):
             self.connection.logger.debug("rejected request head", metadata: ["status": "\(status)", "reason": "\(message)"])
             self.respondTrailersOnly(code: grpcStatus, message: message, metadata: Metadata(), httpStatus: status)
@@ -73,7 +91,6 @@ final class ServerStream: @unchecked Sendable {
             self.respondTrailersOnly(code: error.code, message: error.message, metadata: error.metadata)
             return
         case .success(let head):
-            self.head = head
             switch self.connection.router.method(for: head) {
             case .failure(let error):
                 self.respondTrailersOnly(code: error.code, message: error.message, metadata: error.metadata)
@@ -92,6 +109,8 @@ final class ServerStream: @unchecked Sendable {
             if let timeout = head.timeout {
                 self.armDeadline(nanoseconds: timeout.nanoseconds)
             }
+            self.acceptEncoding = head.acceptEncoding
+            self.head = head
             if endStream {
                 self.requestComplete()
             }
@@ -128,7 +147,7 @@ final class ServerStream: @unchecked Sendable {
 
     /// END_STREAM from the client: exactly one message must have arrived.
     func requestComplete() {
-        guard self.state == .receivingMessage, let method = self.method, let head = self.head else { return }
+        guard self.state == .receivingMessage, let method = self.method, self.head != nil else { return }
         self.releaseRequestBytes()
         do {
             try self.deframer.finish()
@@ -153,6 +172,8 @@ final class ServerStream: @unchecked Sendable {
             return
         }
         self.request = nil
+        // Taken, not copied: its Strings and metadata move into the request and the context.
+        let head = self.head.take()!
         self.state = .running
         if let response = self.connection.configuration.defaultResponseCompression {
             self.chooseCompression(response)
@@ -182,7 +203,12 @@ final class ServerStream: @unchecked Sendable {
             switch handler {
             case .unary(let unary):
                 let response = try await unary(request, context)
-                self.onLoop { $0.respond(response) }
+                // Not through onLoop: its escaping closure would box the response on every call.
+                if self.eventLoop.inEventLoop {
+                    self.respond(response)
+                } else {
+                    self.onLoop { $0.respond(response) }
+                }
             case .serverStreaming(let streaming):
                 let response = try await streaming(request, context)
                 self.onLoop { $0.startResponse(metadata: response.metadata, compression: response.compression) }
@@ -225,7 +251,7 @@ final class ServerStream: @unchecked Sendable {
     private func chooseCompression(_ preferred: CompressionAlgorithm?) {
         let algorithm = CompressionNegotiation.responseEncoding(
             preferred: preferred,
-            acceptEncoding: self.head?.acceptEncoding
+            acceptEncoding: self.acceptEncoding
         )
         self.compressor = algorithm == .identity ? nil : MessageCompressor(algorithm: algorithm)
     }
@@ -241,7 +267,7 @@ final class ServerStream: @unchecked Sendable {
             self.finish(code: error.code, message: error.message, metadata: error.metadata)
             return
         }
-        self.trailers = ResponseHead.trailers(status: .ok, message: "", metadata: response.trailingMetadata)
+        self.trailers = Trailers(status: .ok, message: "", metadata: response.trailingMetadata)
         self.record(.ok)
         self.submitResponse(metadata: response.metadata)
         self.state = .closed
@@ -259,6 +285,10 @@ final class ServerStream: @unchecked Sendable {
     }
 
     private func submitResponse(metadata: Metadata) {
+        if self.compressor == nil && metadata.isEmpty {
+            self.connection.submitResponse(streamID: self.id, block: .identityResponseHeaders, withBody: true)
+            return
+        }
         let headers = ResponseHead.headers(encoding: self.compressor?.algorithm ?? .identity, metadata: metadata)
         self.connection.submitResponse(streamID: self.id, headers: headers, withBody: true)
     }
@@ -270,7 +300,7 @@ final class ServerStream: @unchecked Sendable {
         case .receivingHead, .receivingMessage, .running:
             self.respondTrailersOnly(code: code, message: message, metadata: metadata)
         case .responding:
-            self.trailers = ResponseHead.trailers(status: code, message: message, metadata: metadata)
+            self.trailers = Trailers(status: code, message: message, metadata: metadata)
             self.state = .closed
             self.record(code)
             self.resumeData()
@@ -391,7 +421,12 @@ final class ServerStream: @unchecked Sendable {
             if let trailers = self.trailers {
                 self.trailers = nil
                 flags |= NGHTTP2_DATA_FLAG_EOF.rawValue | NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue
-                self.connection.submitTrailers(streamID: self.id, trailers: trailers)
+                switch trailers {
+                case .ok:
+                    self.connection.submitTrailers(streamID: self.id, block: .okTrailers)
+                case .fields(let fields):
+                    self.connection.submitTrailers(streamID: self.id, trailers: fields)
+                }
                 return count
             }
             if count == 0 {
