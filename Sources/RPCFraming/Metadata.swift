@@ -99,10 +99,10 @@ public struct Metadata: Hashable, Sendable, Sequence {
     /// `key.lowercased()`, without a new String when there is nothing to lower (the usual case: keys
     /// arrive lowercase from HTTP/2 and are written lowercase in code). Non-ASCII goes the slow way.
     static func lowercased(_ key: String) -> String {
-        let needsWork = key.utf8.contains { byte in
-            (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || byte >= 0x80
+        for byte in key.utf8 where (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || byte >= 0x80 {
+            return key.lowercased()
         }
-        return needsWork ? key.lowercased() : key
+        return key
     }
 
     /// True when `key` is a well-formed metadata key: non-empty, only `0-9 a-z _ - .`.

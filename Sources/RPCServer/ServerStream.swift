@@ -46,6 +46,11 @@ final class ServerStream: @unchecked Sendable {
 
     // Response side: framed bytes not yet taken by nghttp2, and the trailers that follow them.
     var outbound = ByteBuffer()
+    /// A unary call's uncompressed response, framed on the fly into nghttp2's buffer: no queue
+    /// buffer to allocate and no extra copy for the one message a unary call sends.
+    var unaryMessage: [UInt8]?
+    /// How much of the framed unary message (5-byte prefix, then the message) nghttp2 has taken.
+    var unaryOffset = 0
     var trailers: Trailers?
     var dataDeferred = false
     var writeWaiter: CheckedContinuation<Void, any Error>?
@@ -155,7 +160,7 @@ final class ServerStream: @unchecked Sendable {
             self.respondTrailersOnly(code: error.code, message: error.message, metadata: error.metadata)
             return
         }
-        guard let message = self.request else {
+        guard let message = self.request.take() else {
             self.respondTrailersOnly(
                 code: .internalError,
                 message: "the call ended without a request message",
@@ -171,7 +176,6 @@ final class ServerStream: @unchecked Sendable {
             )
             return
         }
-        self.request = nil
         // Taken, not copied: its Strings and metadata move into the request and the context.
         let head = self.head.take()!
         self.state = .running
@@ -262,7 +266,11 @@ final class ServerStream: @unchecked Sendable {
             self.chooseCompression(compression)
         }
         do {
-            try self.append(response.message)
+            if self.compressor == nil {
+                self.unaryMessage = response.message
+            } else {
+                try self.append(response.message)
+            }
         } catch {
             self.finish(code: error.code, message: error.message, metadata: error.metadata)
             return
@@ -409,15 +417,24 @@ final class ServerStream: @unchecked Sendable {
     /// `NGHTTP2_ERR_DEFERRED` when nothing is queued yet; sets EOF and submits the trailers
     /// once the queue is empty and the call has ended.
     func readBody(into buffer: UnsafeMutablePointer<UInt8>, length: Int, flags: inout UInt32) -> Int {
-        let count = min(length, self.outbound.readableBytes)
-        if count > 0 {
-            self.outbound.withUnsafeReadableBytes { bytes in
-                UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress!, byteCount: count)
-            }
-            self.outbound.moveReaderIndex(forwardBy: count)
+        var count = 0
+        if self.unaryMessage != nil {
+            count = self.readUnaryMessage(into: buffer, length: length)
         }
-        if self.outbound.readableBytes == 0 {
-            self.outbound.clear()
+        let queued = min(length - count, self.outbound.readableBytes)
+        if queued > 0 {
+            self.outbound.withUnsafeReadableBytes { bytes in
+                UnsafeMutableRawPointer(buffer + count).copyMemory(from: bytes.baseAddress!, byteCount: queued)
+            }
+            self.outbound.moveReaderIndex(forwardBy: queued)
+            count += queued
+        }
+        if self.unaryMessage == nil && self.outbound.readableBytes == 0 {
+            // Only a buffer that was written to needs rewinding; clear() on the untouched empty
+            // buffer would allocate storage for it.
+            if self.outbound.writerIndex > 0 {
+                self.outbound.clear()
+            }
             if let trailers = self.trailers {
                 self.trailers = nil
                 flags |= NGHTTP2_DATA_FLAG_EOF.rawValue | NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue
@@ -440,6 +457,34 @@ final class ServerStream: @unchecked Sendable {
             let waiter = self.writeWaiter!
             self.writeWaiter = nil
             waiter.resume()
+        }
+        return count
+    }
+
+    /// Copies the next part of the framed unary message; drops the message once all of it is taken.
+    private func readUnaryMessage(into buffer: UnsafeMutablePointer<UInt8>, length: Int) -> Int {
+        guard let message = self.unaryMessage else { return 0 }
+        let prefixLength = 5
+        var count = 0
+        while self.unaryOffset < prefixLength && count < length {
+            buffer[count] =
+                self.unaryOffset == 0
+                ? 0 : UInt8(truncatingIfNeeded: UInt32(message.count) >> (8 * (prefixLength - 1 - self.unaryOffset)))
+            self.unaryOffset += 1
+            count += 1
+        }
+        let start = self.unaryOffset - prefixLength
+        let take = min(length - count, message.count - start)
+        if take > 0 {
+            message.withUnsafeBytes { bytes in
+                UnsafeMutableRawPointer(buffer + count).copyMemory(from: bytes.baseAddress! + start, byteCount: take)
+            }
+            self.unaryOffset += take
+            count += take
+        }
+        if self.unaryOffset == prefixLength + message.count {
+            self.unaryMessage = nil
+            self.unaryOffset = 0
         }
         return count
     }
