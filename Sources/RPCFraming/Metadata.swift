@@ -99,10 +99,15 @@ public struct Metadata: Hashable, Sendable, Sequence {
     /// `key.lowercased()`, without a new String when there is nothing to lower (the usual case: keys
     /// arrive lowercase from HTTP/2 and are written lowercase in code). Non-ASCII goes the slow way.
     static func lowercased(_ key: String) -> String {
-        for byte in key.utf8 where (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || byte >= 0x80 {
-            return key.lowercased()
-        }
-        return key
+        // Over the contiguous bytes: iterating String.UTF8View directly was 3% of a unary call.
+        let needsWork =
+            key.utf8.withContiguousStorageIfAvailable { bytes in
+                for byte in bytes where (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || byte >= 0x80 {
+                    return true
+                }
+                return false
+            } ?? true
+        return needsWork ? key.lowercased() : key
     }
 
     /// True when `key` is a well-formed metadata key: non-empty, only `0-9 a-z _ - .`.
