@@ -238,6 +238,11 @@ final class ServerStream: @unchecked Sendable {
             }
         }
         self.connection.logger.debug("handler finished", metadata: ["path": "\(context.path)", "status": "\(outcome)"])
+        // The handler is done, so there is nothing left to cancel: dropping the handle here spares
+        // the stream's close a swift_task_cancel (status-record lock) on a finished task.
+        if self.eventLoop.inEventLoop {
+            self.task = nil
+        }
     }
 
     /// Runs `body` on the event loop: at once when already there (the usual case, since the
