@@ -11,8 +11,9 @@ extension Metadata {
         self.init()
         for (name, value) in fields {
             let key = Self.lowercased(name)
-            guard !Self.isReserved(key), Self.isValidKey(key) else { continue }
-            if Self.isBinaryKey(key) {
+            // Validity first: for a valid (ASCII) key the byte comparisons below are exact.
+            guard Self.isValidKey(key), !Self.isReservedValidKey(key) else { continue }
+            if Self.isBinaryValidKey(key) {
                 for part in value.split(separator: ",", omittingEmptySubsequences: false) {
                     guard let bytes = Base64.decode(part) else {
                         throw RPCError(
