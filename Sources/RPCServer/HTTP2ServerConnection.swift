@@ -27,12 +27,6 @@ final class HTTP2ServerConnection: @unchecked Sendable {
     /// Close once the queued frames (a GOAWAY) are written.
     private var closeAfterFlush = false
     private var bufferedRequestBytes = 0
-    /// Reused for every flush. A fresh 16 KiB buffer per flush cost a malloc and a free each time,
-    /// and freeing it next to the top of the heap made glibc trim and then grow the heap again
-    /// (sysmalloc and page faults were ~4% of a unary call). Once the socket has taken the bytes
-    /// the channel drops its reference, so `clear()` reuses the storage; while a write is still
-    /// pending, `clear()` copies on write and the pending bytes stay intact.
-    private var sendBuffer: ByteBuffer?
 
     // Ping policy, as grpc-go's keepalive enforcement.
     private var lastPingReceived: NIODeadline?
@@ -179,7 +173,7 @@ final class HTTP2ServerConnection: @unchecked Sendable {
         var lastWrite: EventLoopFuture<Void>?
         var drained = false
         while context.channel.isWritable && !drained {
-            var buffer = self.takeSendBuffer(allocator: context.channel.allocator)
+            var buffer = context.channel.allocator.buffer(capacity: 16 * 1024)
             while buffer.readableBytes < 64 * 1024 {
                 var data: UnsafePointer<UInt8>?
                 let count = nghttp2_session_mem_send(session, &data)
@@ -199,10 +193,6 @@ final class HTTP2ServerConnection: @unchecked Sendable {
                 lastWrite = context.write(NIOAny(buffer))
                 wrote = true
             }
-            // Kept unless it grew past what one flush round normally needs (bounds idle memory).
-            if buffer.capacity <= Self.sendBufferKeepCapacity {
-                self.sendBuffer = buffer
-            }
         }
         if wrote {
             context.flush()
@@ -216,16 +206,6 @@ final class HTTP2ServerConnection: @unchecked Sendable {
                 channel.close(promise: nil)
             }
         }
-    }
-
-    private static let sendBufferKeepCapacity = 128 * 1024
-
-    private func takeSendBuffer(allocator: ByteBufferAllocator) -> ByteBuffer {
-        guard var buffer = self.sendBuffer.take() else {
-            return allocator.buffer(capacity: 16 * 1024)
-        }
-        buffer.clear()
-        return buffer
     }
 
     // MARK: Streams
