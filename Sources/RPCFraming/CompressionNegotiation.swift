@@ -4,9 +4,10 @@ public enum CompressionNegotiation {
     public static let supported: [CompressionAlgorithm] = [.identity, .gzip, .deflate]
 
     /// The `grpc-accept-encoding` value we send: `identity,gzip,deflate`.
-    public static var acceptEncodingHeaderValue: String {
-        supported.map(\.rawValue).joined(separator: ",")
-    }
+    public static var acceptEncodingHeaderValue: String { acceptEncodingList }
+
+    /// Built once: every response carries it.
+    private static let acceptEncodingList = supported.map(\.rawValue).joined(separator: ",")
 
     /// The encoding of a request's messages from its `grpc-encoding` header.
     ///

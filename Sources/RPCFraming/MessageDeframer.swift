@@ -25,6 +25,8 @@ public struct MessageDeframer: Sendable {
     private var body: [UInt8] = []
     private var bodyLength = 0
     private var bodyCompressed = false
+    /// The oldest complete message, outside `ready`: a call's only message then costs no array.
+    private var first: Pending?
     private var ready: [Pending] = []
     private var readyHead = 0
     private var error: RPCError?
@@ -79,7 +81,7 @@ public struct MessageDeframer: Sendable {
                 if available >= length {
                     // Fast path: the whole message is here, one exact-size copy.
                     let slice = UnsafeRawBufferPointer(rebasing: bytes[index..<index + length])
-                    ready.append(Pending(bytes: Array(slice), compressed: flag == 1))
+                    enqueue(Pending(bytes: Array(slice), compressed: flag == 1))
                     index += length
                     continue
                 }
@@ -96,7 +98,7 @@ public struct MessageDeframer: Sendable {
             body.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<index + take]))
             index += take
             if body.count == bodyLength {
-                ready.append(Pending(bytes: body, compressed: bodyCompressed))
+                enqueue(Pending(bytes: body, compressed: bodyCompressed))
                 body = []
                 inBody = false
             }
@@ -108,16 +110,21 @@ public struct MessageDeframer: Sendable {
     /// - Throws: RESOURCE_EXHAUSTED for a message (or its decompressed form) larger than ``maxMessageSize``;
     ///   INTERNAL for a compressed message on an identity stream, an unknown flag, or corrupt compressed data.
     public mutating func next() throws(RPCError) -> [UInt8]? {
-        guard readyHead < ready.count else {
-            if let error { throw error }
-            return nil
-        }
-        var pending = Pending(bytes: [], compressed: false)
-        swap(&pending, &ready[readyHead])
-        readyHead += 1
-        if readyHead == ready.count {
-            ready.removeAll(keepingCapacity: true)
-            readyHead = 0
+        var pending: Pending
+        if let oldest = first.take() {
+            pending = oldest
+        } else {
+            guard readyHead < ready.count else {
+                if let error { throw error }
+                return nil
+            }
+            pending = Pending(bytes: [], compressed: false)
+            swap(&pending, &ready[readyHead])
+            readyHead += 1
+            if readyHead == ready.count {
+                ready.removeAll(keepingCapacity: true)
+                readyHead = 0
+            }
         }
         guard pending.compressed, let decompressor else { return pending.bytes }
         do {
@@ -125,9 +132,19 @@ public struct MessageDeframer: Sendable {
         } catch {
             // A failed message poisons the stream: its bytes are gone and the call must end.
             self.error = error
+            first = nil
             ready.removeAll()
             readyHead = 0
             throw error
+        }
+    }
+
+    /// Queues a complete message behind those not yet returned.
+    private mutating func enqueue(_ pending: Pending) {
+        if first == nil && readyHead == ready.count {
+            first = pending
+        } else {
+            ready.append(pending)
         }
     }
 

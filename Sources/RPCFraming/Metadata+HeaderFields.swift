@@ -10,9 +10,10 @@ extension Metadata {
     public init(receivedHeaders fields: some Sequence<(name: String, value: String)>) throws(RPCError) {
         self.init()
         for (name, value) in fields {
-            let key = name.lowercased()
-            guard !Self.isReserved(key), Self.isValidKey(key) else { continue }
-            if Self.isBinaryKey(key) {
+            let key = Self.lowercased(name)
+            // Validity first: for a valid (ASCII) key the byte comparisons below are exact.
+            guard Self.isValidKey(key), !Self.isReservedValidKey(key) else { continue }
+            if Self.isBinaryValidKey(key) {
                 for part in value.split(separator: ",", omittingEmptySubsequences: false) {
                     guard let bytes = Base64.decode(part) else {
                         throw RPCError(

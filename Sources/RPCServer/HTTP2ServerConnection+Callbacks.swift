@@ -94,11 +94,10 @@ extension HTTP2ServerConnection {
         if stream.headerBytes > stream.connection.configuration.maxHeaderListSize {
             return HTTP2ServerConnection.temporalFailure  // nghttp2 resets the stream and stops calling us for this block.
         }
-        let field = (
-            name: String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self),
-            value: String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self)
+        stream.headParser.add(
+            name: UnsafeRawBufferPointer(start: name, count: nameLength),
+            value: UnsafeRawBufferPointer(start: value, count: valueLength)
         )
-        stream.headerFields.append(field)
         return 0
     }
 

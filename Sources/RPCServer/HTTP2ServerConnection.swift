@@ -238,17 +238,26 @@ final class HTTP2ServerConnection: @unchecked Sendable {
     }
 
     func submitResponse(streamID: Int32, headers: [(name: String, value: String)], withBody: Bool) {
+        HeaderBlock.withNameValues(headers) { nvs, count in
+            self.submitResponse(streamID: streamID, nameValues: nvs, count: count, withBody: withBody)
+        }
+    }
+
+    func submitResponse(streamID: Int32, block: StaticHeaderBlock, withBody: Bool) {
+        self.submitResponse(streamID: streamID, nameValues: block.nameValues, count: block.count, withBody: withBody)
+    }
+
+    private func submitResponse(streamID: Int32, nameValues: UnsafePointer<nghttp2_nv>, count: Int, withBody: Bool) {
         guard let session = self.session else { return }
-        let result: Int32 = HeaderBlock.withNameValues(headers) { nvs, count in
-            if withBody {
-                var provider = nghttp2_data_provider(
-                    source: nghttp2_data_source(ptr: nil),
-                    read_callback: Self.readBodyCallback
-                )
-                return nghttp2_submit_response(session, streamID, nvs, count, &provider)
-            } else {
-                return nghttp2_submit_response(session, streamID, nvs, count, nil)
-            }
+        let result: Int32
+        if withBody {
+            var provider = nghttp2_data_provider(
+                source: nghttp2_data_source(ptr: nil),
+                read_callback: Self.readBodyCallback
+            )
+            result = nghttp2_submit_response(session, streamID, nameValues, count, &provider)
+        } else {
+            result = nghttp2_submit_response(session, streamID, nameValues, count, nil)
         }
         if result != 0 {
             self.logger.debug("response not submitted", metadata: ["stream": "\(streamID)", "code": "\(result)"])
@@ -261,6 +270,11 @@ final class HTTP2ServerConnection: @unchecked Sendable {
         _ = HeaderBlock.withNameValues(trailers) { nvs, count in
             nghttp2_submit_trailer(session, streamID, nvs, count)
         }
+    }
+
+    func submitTrailers(streamID: Int32, block: StaticHeaderBlock) {
+        guard let session = self.session else { return }
+        _ = nghttp2_submit_trailer(session, streamID, block.nameValues, block.count)
     }
 
     func resumeData(streamID: Int32) {

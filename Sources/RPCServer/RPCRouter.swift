@@ -25,10 +25,17 @@ public struct RPCRouter: Sendable {
         case bidirectionalStreaming(BidirectionalStreamingHandler)
     }
 
-    struct Method: Sendable {
+    /// A class so that a call holds its method with one reference, not a copy of every field.
+    final class Method: Sendable {
         let path: String
         let handler: Handler
         let metrics: MethodMetrics
+
+        init(path: String, handler: Handler, metrics: MethodMetrics) {
+            self.path = path
+            self.handler = handler
+            self.metrics = metrics
+        }
     }
 
     private var methods: [String: Method] = [:]

@@ -27,9 +27,11 @@ final class ServerStream: @unchecked Sendable {
     var state: State = .receivingHead
 
     // Request side.
-    var headerFields: [(name: String, value: String)] = []
+    var headParser = RequestHeadParser()
     var headerBytes = 0
+    /// Held from routing until the handler starts, which takes it.
     var head: RequestHead?
+    var acceptEncoding: String?
     var method: RPCRouter.Method?
     var deframer: MessageDeframer
     var request: [UInt8]?
@@ -46,11 +48,31 @@ final class ServerStream: @unchecked Sendable {
 
     // Response side: framed bytes not yet taken by nghttp2, and the trailers that follow them.
     var outbound = ByteBuffer()
-    var trailers: [(name: String, value: String)]?
+    /// A unary call's uncompressed response, framed on the fly into nghttp2's buffer: no queue
+    /// buffer to allocate and no extra copy for the one message a unary call sends.
+    var unaryMessage: [UInt8]?
+    /// How much of the framed unary message (5-byte prefix, then the message) nghttp2 has taken.
+    var unaryOffset = 0
+    var trailers: Trailers?
     var dataDeferred = false
     var writeWaiter: CheckedContinuation<Void, any Error>?
     var compressor: MessageCompressor?
     var finalCode: StatusCode?
+
+    /// The trailers that follow the queued messages.
+    enum Trailers {
+        /// `grpc-status: 0` alone, the usual end, sent from a block built once.
+        case ok
+        case fields([(name: String, value: String)])
+
+        init(status: StatusCode, message: String, metadata: Metadata) {
+            if status == .ok && message.isEmpty && metadata.isEmpty {
+                self = .ok
+            } else {
+                self = .fields(ResponseHead.trailers(status: status, message: message, metadata: metadata))
+            }
+        }
+    }
 
     init(id: Int32, connection: HTTP2ServerConnection) {
         self.id = id
@@ -64,9 +86,10 @@ final class ServerStream: @unchecked Sendable {
 
     /// The head is complete: validate it, route it, and arm the deadline.
     func headersComplete(endStream: Bool) {
-        let fields = self.headerFields
-        self.headerFields = []
-        switch RequestHeadValidator.validate(fields) {
+        // Swapped out rather than copied: the parser's Strings move into the head.
+        var parser = RequestHeadParser()
+        swap(&parser, &self.headParser)
+        switch parser.finish() {
         case .failure(.http(let status, let grpcStatus, let message)):
             self.connection.logger.debug("rejected request head", metadata: ["status": "\(status)", "reason": "\(message)"])
             self.respondTrailersOnly(code: grpcStatus, message: message, metadata: Metadata(), httpStatus: status)
@@ -75,7 +98,6 @@ final class ServerStream: @unchecked Sendable {
             self.respondTrailersOnly(code: error.code, message: error.message, metadata: error.metadata)
             return
         case .success(let head):
-            self.head = head
             switch self.connection.router.method(for: head) {
             case .failure(let error):
                 self.respondTrailersOnly(code: error.code, message: error.message, metadata: error.metadata)
@@ -94,9 +116,11 @@ final class ServerStream: @unchecked Sendable {
             if let timeout = head.timeout {
                 self.armDeadline(nanoseconds: timeout.nanoseconds)
             }
+            self.acceptEncoding = head.acceptEncoding
             if case .bidirectionalStreaming = self.method?.handler {
                 self.startBidirectional(head: head)
             }
+            self.head = head
             if endStream {
                 self.requestComplete()
             }
@@ -141,7 +165,7 @@ final class ServerStream: @unchecked Sendable {
             self.inboundComplete()
             return
         }
-        guard self.state == .receivingMessage, let method = self.method, let head = self.head else { return }
+        guard self.state == .receivingMessage, let method = self.method, self.head != nil else { return }
         self.releaseRequestBytes()
         do {
             try self.deframer.finish()
@@ -149,7 +173,7 @@ final class ServerStream: @unchecked Sendable {
             self.respondTrailersOnly(code: error.code, message: error.message, metadata: error.metadata)
             return
         }
-        guard let message = self.request else {
+        guard let message = self.request.take() else {
             self.respondTrailersOnly(
                 code: .internalError,
                 message: "the call ended without a request message",
@@ -165,7 +189,8 @@ final class ServerStream: @unchecked Sendable {
             )
             return
         }
-        self.request = nil
+        // Taken, not copied: its Strings and metadata move into the request and the context.
+        let head = self.head.take()!
         self.state = .running
         if let response = self.connection.configuration.defaultResponseCompression {
             self.chooseCompression(response)
@@ -195,7 +220,12 @@ final class ServerStream: @unchecked Sendable {
             switch handler {
             case .unary(let unary):
                 let response = try await unary(request, context)
-                self.onLoop { $0.respond(response) }
+                // Not through onLoop: its escaping closure would box the response on every call.
+                if self.eventLoop.inEventLoop {
+                    self.respond(response)
+                } else {
+                    self.onLoop { $0.respond(response) }
+                }
             case .serverStreaming(let streaming):
                 let response = try await streaming(request, context)
                 self.onLoop { $0.startResponse(metadata: response.metadata, compression: response.compression) }
@@ -226,6 +256,11 @@ final class ServerStream: @unchecked Sendable {
             }
         }
         self.connection.logger.debug("handler finished", metadata: ["path": "\(context.path)", "status": "\(outcome)"])
+        // The handler is done, so there is nothing left to cancel: dropping the handle here spares
+        // the stream's close a swift_task_cancel (status-record lock) on a finished task.
+        if self.eventLoop.inEventLoop {
+            self.task = nil
+        }
     }
 
     /// Runs `body` on the event loop: at once when already there (the usual case, since the
@@ -243,7 +278,7 @@ final class ServerStream: @unchecked Sendable {
     func chooseCompression(_ preferred: CompressionAlgorithm?) {
         let algorithm = CompressionNegotiation.responseEncoding(
             preferred: preferred,
-            acceptEncoding: self.head?.acceptEncoding
+            acceptEncoding: self.acceptEncoding
         )
         self.compressor = algorithm == .identity ? nil : MessageCompressor(algorithm: algorithm)
     }
@@ -254,12 +289,16 @@ final class ServerStream: @unchecked Sendable {
             self.chooseCompression(compression)
         }
         do {
-            try self.append(response.message)
+            if self.compressor == nil {
+                self.unaryMessage = response.message
+            } else {
+                try self.append(response.message)
+            }
         } catch {
             self.finish(code: error.code, message: error.message, metadata: error.metadata)
             return
         }
-        self.trailers = ResponseHead.trailers(status: .ok, message: "", metadata: response.trailingMetadata)
+        self.trailers = Trailers(status: .ok, message: "", metadata: response.trailingMetadata)
         self.record(.ok)
         self.submitResponse(metadata: response.metadata)
         self.state = .closed
@@ -277,6 +316,10 @@ final class ServerStream: @unchecked Sendable {
     }
 
     private func submitResponse(metadata: Metadata) {
+        if self.compressor == nil && metadata.isEmpty {
+            self.connection.submitResponse(streamID: self.id, block: .identityResponseHeaders, withBody: true)
+            return
+        }
         let headers = ResponseHead.headers(encoding: self.compressor?.algorithm ?? .identity, metadata: metadata)
         self.connection.submitResponse(streamID: self.id, headers: headers, withBody: true)
     }
@@ -288,7 +331,7 @@ final class ServerStream: @unchecked Sendable {
         case .receivingHead, .receivingMessage, .running:
             self.respondTrailersOnly(code: code, message: message, metadata: metadata)
         case .responding:
-            self.trailers = ResponseHead.trailers(status: code, message: message, metadata: metadata)
+            self.trailers = Trailers(status: code, message: message, metadata: metadata)
             self.state = .closed
             self.record(code)
             self.resumeData()
@@ -397,19 +440,33 @@ final class ServerStream: @unchecked Sendable {
     /// `NGHTTP2_ERR_DEFERRED` when nothing is queued yet; sets EOF and submits the trailers
     /// once the queue is empty and the call has ended.
     func readBody(into buffer: UnsafeMutablePointer<UInt8>, length: Int, flags: inout UInt32) -> Int {
-        let count = min(length, self.outbound.readableBytes)
-        if count > 0 {
-            self.outbound.withUnsafeReadableBytes { bytes in
-                UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress!, byteCount: count)
-            }
-            self.outbound.moveReaderIndex(forwardBy: count)
+        var count = 0
+        if self.unaryMessage != nil {
+            count = self.readUnaryMessage(into: buffer, length: length)
         }
-        if self.outbound.readableBytes == 0 {
-            self.outbound.clear()
+        let queued = min(length - count, self.outbound.readableBytes)
+        if queued > 0 {
+            self.outbound.withUnsafeReadableBytes { bytes in
+                UnsafeMutableRawPointer(buffer + count).copyMemory(from: bytes.baseAddress!, byteCount: queued)
+            }
+            self.outbound.moveReaderIndex(forwardBy: queued)
+            count += queued
+        }
+        if self.unaryMessage == nil && self.outbound.readableBytes == 0 {
+            // Only a buffer that was written to needs rewinding; clear() on the untouched empty
+            // buffer would allocate storage for it.
+            if self.outbound.writerIndex > 0 {
+                self.outbound.clear()
+            }
             if let trailers = self.trailers {
                 self.trailers = nil
                 flags |= NGHTTP2_DATA_FLAG_EOF.rawValue | NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue
-                self.connection.submitTrailers(streamID: self.id, trailers: trailers)
+                switch trailers {
+                case .ok:
+                    self.connection.submitTrailers(streamID: self.id, block: .okTrailers)
+                case .fields(let fields):
+                    self.connection.submitTrailers(streamID: self.id, trailers: fields)
+                }
                 return count
             }
             if count == 0 {
@@ -423,6 +480,34 @@ final class ServerStream: @unchecked Sendable {
             let waiter = self.writeWaiter!
             self.writeWaiter = nil
             waiter.resume()
+        }
+        return count
+    }
+
+    /// Copies the next part of the framed unary message; drops the message once all of it is taken.
+    private func readUnaryMessage(into buffer: UnsafeMutablePointer<UInt8>, length: Int) -> Int {
+        guard let message = self.unaryMessage else { return 0 }
+        let prefixLength = 5
+        var count = 0
+        while self.unaryOffset < prefixLength && count < length {
+            buffer[count] =
+                self.unaryOffset == 0
+                ? 0 : UInt8(truncatingIfNeeded: UInt32(message.count) >> (8 * (prefixLength - 1 - self.unaryOffset)))
+            self.unaryOffset += 1
+            count += 1
+        }
+        let start = self.unaryOffset - prefixLength
+        let take = min(length - count, message.count - start)
+        if take > 0 {
+            message.withUnsafeBytes { bytes in
+                UnsafeMutableRawPointer(buffer + count).copyMemory(from: bytes.baseAddress! + start, byteCount: take)
+            }
+            self.unaryOffset += take
+            count += take
+        }
+        if self.unaryOffset == prefixLength + message.count {
+            self.unaryMessage = nil
+            self.unaryOffset = 0
         }
         return count
     }

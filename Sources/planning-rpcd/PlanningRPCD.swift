@@ -85,6 +85,7 @@ struct PlanningRPCD: AsyncParsableCommand {
     }
 
     func run() async throws {
+        MallocTuning.apply()
         let level = Logger.Level(rawValue: self.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
