@@ -86,7 +86,10 @@ public final class JobManager: Sendable {
             let hub = JobHub(
                 jobID: created.job.id, lastSequence: created.job.lastSequence,
                 bufferCapacity: configuration.watcherBufferCapacity)
-            state.withLock { $0.hubs[created.job.id] = hub }
+            // A worker may have claimed the job (and made its hub) already: keep the one it publishes to.
+            state.withLock { state in
+                if state.hubs[created.job.id] == nil { state.hubs[created.job.id] = hub }
+            }
             logger.debug("job queued", metadata: ["job.id": "\(created.job.id)", "job.kind": "\(created.job.kind)"])
             signal.notify()
         } else {

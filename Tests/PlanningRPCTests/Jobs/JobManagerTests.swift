@@ -312,3 +312,28 @@ import Testing
         }
     }
 }
+
+@Suite struct JobRetentionTests {
+    @Test func sweepDeletesEndedJobsOlderThanTheRetention() async throws {
+        try await withTemporaryStore { store, _ in
+            let pdes = try await insertPDEs(store, count: 1)
+            var configuration = testConfiguration()
+            configuration.retention = .milliseconds(1)
+            configuration.sweepInterval = .milliseconds(20)
+            let gate = Gate()
+            try await withJobManager(store: store, engine: GatedEngine(gate: gate), configuration: configuration) {
+                manager in
+                let ended = try await manager.submit(try classifySubmission(pdes))
+                try await waitUntil("the first job to run") { gate.arrivals == 1 }
+                gate.release(1)
+                _ = try await collect(manager, ended.job.id)
+                let running = try await manager.submit(try classifySubmission(pdes))
+                try await waitUntil("the sweep") {
+                    (try? await store.job(id: ended.job.id)) == nil
+                }
+                #expect(try await store.job(id: running.job.id).state == .running)
+                gate.open()
+            }
+        }
+    }
+}
