@@ -4,19 +4,14 @@ import Synchronization
 
 /// The engine's search index over every PDE of the store, rebuilt only when the PDEs change.
 ///
-/// Reading the PDE rows is cheap next to indexing them, so each call reads the rows and compares a fingerprint
-/// (count, row ids, update times) with the one the cached index was built from; `invalidate()` lets a writer
-/// of PDEs force the rebuild as well.
+/// Indexing is the expensive part; so each call first asks the store for a version of its PDEs (one aggregate
+/// query when the store offers it, otherwise a fingerprint of every row: count, row ids, update times) and
+/// rebuilds only when it differs from the one the cached index was built from. `invalidate()` lets a writer of
+/// PDEs force the rebuild as well.
 public final class PDECatalogCache: Sendable {
     private struct Cached {
-        var fingerprint: Fingerprint
+        var version: String
         var catalog: PDECatalog
-    }
-
-    private struct Fingerprint: Equatable {
-        var count = 0
-        var rowIDSum: Int64 = 0
-        var latestUpdate: Date = .distantPast
     }
 
     private let store: any PlanningStore
@@ -32,15 +27,26 @@ public final class PDECatalogCache: Sendable {
     /// The index over every PDE, as they are now.
     public func catalog() async throws -> PDECatalog {
         let store = store
-        let pdes = try await JobExecution.allPages { try await store.listPDEs(system: nil, page: $0) }
-        var fingerprint = Fingerprint(count: pdes.count)
-        for pde in pdes {
-            fingerprint.rowIDSum &+= pde.rowID
-            fingerprint.latestUpdate = max(fingerprint.latestUpdate, pde.updateTime)
+        if let versioned = store as? any PDEVersioning {
+            let version = try await versioned.pdeVersion()
+            if let cached = cached.withLock({ $0 }), cached.version == version { return cached.catalog }
+            let pdes = try await JobExecution.allPages { try await store.listPDEs(system: nil, page: $0) }
+            return remember(makeCatalog(pdes), version: version)
         }
-        if let cached = cached.withLock({ $0 }), cached.fingerprint == fingerprint { return cached.catalog }
-        let catalog = makeCatalog(pdes)
-        cached.withLock { $0 = Cached(fingerprint: fingerprint, catalog: catalog) }
+        let pdes = try await JobExecution.allPages { try await store.listPDEs(system: nil, page: $0) }
+        var rowIDs: Int64 = 0
+        var latest = Date.distantPast
+        for pde in pdes {
+            rowIDs &+= pde.rowID
+            latest = max(latest, pde.updateTime)
+        }
+        let version = "\(pdes.count)|\(rowIDs)|\(latest.timeIntervalSince1970)"
+        if let cached = cached.withLock({ $0 }), cached.version == version { return cached.catalog }
+        return remember(makeCatalog(pdes), version: version)
+    }
+
+    private func remember(_ catalog: PDECatalog, version: String) -> PDECatalog {
+        cached.withLock { $0 = Cached(version: version, catalog: catalog) }
         return catalog
     }
 

@@ -191,12 +191,14 @@ import Testing
             let gate = Gate()
             try await withJobManager(store: store, engine: GatedEngine(gate: gate)) { manager in
                 let created = try await manager.submit(
-                    try classifySubmission(pdes, deadline: Date().addingTimeInterval(0.3)))
+                    try classifySubmission(pdes, deadline: Date().addingTimeInterval(1)))
                 gate.release(1)
                 let events = try decoded(try await collect(manager, created.job.id))
                 #expect(events.last?.state == .failed)
                 #expect(events.last?.error.code == 4)
-                #expect(events.last?.error.message.contains("1 of 3") == true)
+                #expect(events.last?.error.message.contains("job_deadline exceeded") == true)
+                #expect(events.last?.error.message.contains(" of 3 items done") == true)
+                #expect(try await store.job(id: created.job.id).state == .failed)
             }
         }
     }
