@@ -83,7 +83,8 @@ extension JobManager {
         var reason = (error as? JobInterruption)?.reason
         if reason == nil, error is CancellationError { reason = hub(execution).stopReason ?? .shutdown }
         if reason == nil, case PlanningEngineError.timedOut = error { reason = .deadlineExceeded }
-        let done = "\(execution.itemsDone) of \(execution.itemsTotal) items done (\(execution.summary.text)); "
+        let done =
+            "\(execution.itemsDone) of \(execution.itemsTotal) items done (\(execution.summary.text)); "
             + "last sequence before it \(execution.lastSequence)"
         do {
             switch reason {
@@ -103,7 +104,8 @@ extension JobManager {
                 switch error {
                 case StoreError.failedPrecondition(let message):
                     // The job was ended by someone else (a cancel while queued); nothing to add.
-                    logger.debug("job ended elsewhere", metadata: ["job.id": "\(execution.job.id)", "why": "\(message)"])
+                    logger.debug(
+                        "job ended elsewhere", metadata: ["job.id": "\(execution.job.id)", "why": "\(message)"])
                     return
                 case let error as StoreError:
                     let status = ServiceErrors.rpcError(error)
@@ -194,12 +196,5 @@ extension JobManager {
             }
             try? await Task.sleep(for: configuration.sweepInterval)
         }
-    }
-}
-
-extension JobResultSummary {
-    /// The counters, for messages.
-    var text: String {
-        "generated \(generated), created \(created), mapped \(mapped), classified \(classified), skipped \(skipped)"
     }
 }

@@ -65,9 +65,11 @@ public final class JobManager: Sendable {
             }
             state.queued += 1
         }
-        let deadline = submission.deadline ?? configuration.defaultJobDeadline.map {
-            Date().addingTimeInterval($0.timeInterval)
-        }
+        let deadline =
+            submission.deadline
+            ?? configuration.defaultJobDeadline.map {
+                Date().addingTimeInterval($0.timeInterval)
+            }
         let record = JobRecord(
             kind: submission.kind, owner: submission.owner, cycleID: submission.cycleID,
             reportID: submission.reportID, requestID: submission.requestID, request: submission.request,

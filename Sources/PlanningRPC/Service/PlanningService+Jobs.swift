@@ -38,7 +38,9 @@ extension PlanningService {
     }
 
     /// RegenerateAllPDEMappings: checks the report, submits the job.
-    public func startRegenerateAllPDEMappings(_ request: Planning_V1_RegenerateAllPDEMappingsRequest, metadata: Metadata)
+    public func startRegenerateAllPDEMappings(
+        _ request: Planning_V1_RegenerateAllPDEMappingsRequest, metadata: Metadata
+    )
         async throws -> JobEventStream
     {
         try Self.checkRequestID(request.requestID)

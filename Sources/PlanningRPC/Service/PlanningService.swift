@@ -1,8 +1,8 @@
 public import Logging
 public import PlanningEngine
 import RPCFraming
-public import RPCServer
 import RPCProtobuf
+public import RPCServer
 import SwiftProtobuf
 
 /// `planning.v1.PlanningService`: the model-driven operations as durable jobs whose events stream to the caller,

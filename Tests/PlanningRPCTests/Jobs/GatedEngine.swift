@@ -88,7 +88,9 @@ final class GatedEngine: PlanningEngine {
         builtIn.generateAttributes(from: documents, options: options)
     }
 
-    func suggestMappings(for attribute: AttributeQuery, among catalog: PDECatalog, topK: Int, options: EngineCallOptions)
+    func suggestMappings(
+        for attribute: AttributeQuery, among catalog: PDECatalog, topK: Int, options: EngineCallOptions
+    )
         async throws -> [MappingSuggestion]
     {
         try await gate.pass()

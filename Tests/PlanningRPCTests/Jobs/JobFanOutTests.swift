@@ -1,7 +1,8 @@
 import Foundation
-@testable import PlanningRPC
 import Synchronization
 import Testing
+
+@testable import PlanningRPC
 
 /// Many watchers on one job: every one gets every item and the terminal event; fan-out latency and memory per
 /// idle watcher are printed as `[measure]` lines.
@@ -96,8 +97,8 @@ import Testing
                 let after = residentBytes()
                 let perWatcher = Double(after - before) / Double(watchers)
                 print(
-                    "[measure] \(watchers) idle watchers (each a task blocked in watch): RSS +\((after - before) / 1024) "
-                        + "KiB, \(Int(perWatcher)) bytes per watcher")
+                    "[measure] \(watchers) idle watchers (each a task blocked in watch): RSS "
+                        + "+\((after - before) / 1024) KiB, \(Int(perWatcher)) bytes per watcher")
                 #expect(perWatcher < 16 * 1024)
                 gate.open()
                 for task in warm + tasks { try await task.value }

@@ -28,7 +28,8 @@ import Testing
                 #expect(events.last?.percent == 100)
                 #expect(events.contains { $0.progress.message != "" && $0.itemsDone == 3 && $0.itemsTotal == 6 })
                 for after in 0...Int64(got.count) {
-                    #expect(try await collect(manager, created.job.id, after: after) == Array(log.dropFirst(Int(after))))
+                    #expect(
+                        try await collect(manager, created.job.id, after: after) == Array(log.dropFirst(Int(after))))
                 }
                 let job = try await store.job(id: created.job.id)
                 #expect(job.state == .succeeded)
@@ -43,8 +44,11 @@ import Testing
         try await withTemporaryStore { store, _ in
             let pdes = try await insertPDEs(store, count: 60)
             let gate = Gate()
-            try await withJobManager(store: store, engine: GatedEngine(gate: gate), configuration: testConfiguration(
-                buffer: buffer)) { manager in
+            try await withJobManager(
+                store: store, engine: GatedEngine(gate: gate),
+                configuration: testConfiguration(
+                    buffer: buffer)
+            ) { manager in
                 let created = try await manager.submit(try classifySubmission(pdes))
                 let stall = Gate()
                 let got = Mutex<[JobEventRecord]>([])
@@ -74,8 +78,11 @@ import Testing
         try await withTemporaryStore { store, _ in
             let pdes = try await insertPDEs(store, count: 3)
             let gate = Gate()
-            try await withJobManager(store: store, engine: GatedEngine(gate: gate), configuration: testConfiguration(
-                maxRunning: 1)) { manager in
+            try await withJobManager(
+                store: store, engine: GatedEngine(gate: gate),
+                configuration: testConfiguration(
+                    maxRunning: 1)
+            ) { manager in
                 let first = try await manager.submit(try classifySubmission(pdes))
                 try await waitUntil("the first job to run") { gate.arrivals == 1 }
                 let second = try await manager.submit(try classifySubmission(pdes))
@@ -170,13 +177,17 @@ import Testing
         try await withTemporaryStore { store, _ in
             let pdes = try await insertPDEs(store, count: 1)
             let gate = Gate()
-            try await withJobManager(store: store, engine: GatedEngine(gate: gate), configuration: testConfiguration(
-                maxRunning: 2)) { manager in
+            try await withJobManager(
+                store: store, engine: GatedEngine(gate: gate),
+                configuration: testConfiguration(
+                    maxRunning: 2)
+            ) { manager in
                 for _ in 0..<5 { _ = try await manager.submit(try classifySubmission(pdes)) }
                 try await waitUntil("two running") { gate.arrivals == 2 }
                 try await Task.sleep(for: .milliseconds(100))
                 #expect(gate.arrivals == 2)
-                #expect(try await store.listJobs(filter: JobFilter(state: .running), page: PageRequest()).items.count == 2)
+                #expect(
+                    try await store.listJobs(filter: JobFilter(state: .running), page: PageRequest()).items.count == 2)
                 gate.open()
                 try await waitUntil("all done") {
                     try await store.listJobs(filter: JobFilter(state: .succeeded), page: PageRequest()).items.count == 5
@@ -276,8 +287,11 @@ import Testing
         try await withTemporaryStore { store, _ in
             let pdes = try await insertPDEs(store, count: 1)
             let gate = Gate()
-            try await withJobManager(store: store, engine: GatedEngine(gate: gate), configuration: testConfiguration(
-                heartbeat: .milliseconds(40))) { manager in
+            try await withJobManager(
+                store: store, engine: GatedEngine(gate: gate),
+                configuration: testConfiguration(
+                    heartbeat: .milliseconds(40))
+            ) { manager in
                 let created = try await manager.submit(try classifySubmission(pdes))
                 let got = Mutex<[JobEventRecord]>([])
                 let reader = Task {

@@ -120,4 +120,3 @@ func residentBytes() -> Int {
     let fields = text.split(separator: " ")
     return (Int(fields.dropFirst().first ?? "0") ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE)))
 }
-

@@ -22,7 +22,8 @@ import Testing
         try await withTemporaryStore { store, _ in
             let report = try await makeReport(store)
             for document in SampleData.documents {
-                _ = try await store.addDocument(DocumentRecord(reportID: report.id, title: document.title, text: document.text))
+                _ = try await store.addDocument(
+                    DocumentRecord(reportID: report.id, title: document.title, text: document.text))
             }
             _ = try await store.upsertPDEs(
                 SampleData.pdeCatalog.map {
@@ -85,11 +86,16 @@ import Testing
             #expect(generateResult.created > 10)
             let attributeEvents = generated.filter { $0.attributeGenerated.hasAttribute }
             #expect(Int64(attributeEvents.count) == generateResult.generated)
-            #expect(attributeEvents.allSatisfy { $0.attributeGenerated.created && !$0.attributeGenerated.attribute.id.isEmpty })
+            #expect(
+                attributeEvents.allSatisfy {
+                    $0.attributeGenerated.created && !$0.attributeGenerated.attribute.id.isEmpty
+                })
             let steps = Set(generated.map(\.step))
             #expect(steps.isSuperset(of: ["loading documents", "generating attributes", "writing attributes", "done"]))
             #expect(zip(generated, generated.dropFirst()).allSatisfy { $0.percent <= $1.percent })
-            let attributes = try await allPages(size: 500) { try await store.listAttributes(reportID: report.id, page: $0) }
+            let attributes = try await allPages(size: 500) {
+                try await store.listAttributes(reportID: report.id, page: $0)
+            }
             #expect(Int64(attributes.count) == generateResult.created)
             #expect(attributes.allSatisfy { $0.jobID == generated[0].jobID })
 
@@ -101,7 +107,8 @@ import Testing
             #expect(mapResult.mapped > Int64(attributes.count) / 2)
             let mappingEvents = mapped.filter { $0.mappingSuggested.hasMapping }
             #expect(Int64(mappingEvents.count) == mapResult.mapped)
-            #expect(mappingEvents.allSatisfy { $0.mappingSuggested.mapping.pde.id == $0.mappingSuggested.mapping.pdeID })
+            #expect(
+                mappingEvents.allSatisfy { $0.mappingSuggested.mapping.pde.id == $0.mappingSuggested.mapping.pdeID })
             let mappings = try await allPages(size: 500) {
                 try await store.listMappings(scope: .report(report.id), state: nil, page: $0)
             }
@@ -138,19 +145,23 @@ import Testing
             // ClassifyPDEs over the report's mapped PDEs, then over given ids.
             var classify = Planning_V1_ClassifyPDEsRequest()
             classify.reportID = report.id
-            let classified = try await Self.events(try await service.startClassifyPDEs(classify, metadata: Self.metadata()))
+            let classified = try await Self.events(
+                try await service.startClassifyPDEs(classify, metadata: Self.metadata()))
             let expected = try await store.mappedPDEIDs(reportID: report.id, states: [.suggested, .accepted])
             #expect(classified.last?.result.classified == Int64(expected.count))
             #expect(
                 Set(classified.filter { $0.pdeClassified.hasClassification }.map(\.pdeClassified.classification.pdeID))
                     == Set(expected))
-            let classifications = try await allPages(size: 500) { try await store.listClassifications(pdeID: nil, page: $0) }
+            let classifications = try await allPages(size: 500) {
+                try await store.listClassifications(pdeID: nil, page: $0)
+            }
             #expect(classifications.count == expected.count)
 
             var byIDs = Planning_V1_ClassifyPDEsRequest()
             let somePDEs = try await store.listPDEs(system: "CUSTMDM", page: PageRequest(size: 5)).items
             byIDs.pdeIds = somePDEs.map(\.id)
-            let classifiedByID = try await Self.events(try await service.startClassifyPDEs(byIDs, metadata: Self.metadata()))
+            let classifiedByID = try await Self.events(
+                try await service.startClassifyPDEs(byIDs, metadata: Self.metadata()))
             #expect(classifiedByID.last?.result.classified == 5)
             #expect(classifiedByID.first?.accepted.job.reportID == "")
 
@@ -158,9 +169,10 @@ import Testing
             var list = Planning_V1_ListJobsRequest()
             list.reportID = report.id
             let listed = try await service.listJobs(list, metadata: Self.metadata())
-            #expect(listed.jobs.map(\.kind) == [
-                .classifyPdes, .autoMapPdes, .regenerateAllPdeMappings, .autoMapPdes, .generateAttributes,
-            ])
+            #expect(
+                listed.jobs.map(\.kind) == [
+                    .classifyPdes, .autoMapPdes, .regenerateAllPdeMappings, .autoMapPdes, .generateAttributes,
+                ])
             #expect(listed.jobs.allSatisfy { $0.state == .succeeded && $0.cycleID == report.cycleID })
             list.kind = .autoMapPdes
             list.pageSize = 1
@@ -247,7 +259,8 @@ import Testing
                     gate.open()
                     var watch = Planning_V1_WatchJobRequest()
                     watch.jobID = stream.jobID
-                    let events = try await Self.events(try await fixture.service.startWatchJob(watch, metadata: Self.metadata()))
+                    let events = try await Self.events(
+                        try await fixture.service.startWatchJob(watch, metadata: Self.metadata()))
                     #expect(events.last?.result.classified == 3)
                 }
             }
@@ -294,7 +307,8 @@ import Testing
             await Self.expectCode(.invalidArgument, naming: "request_id") {
                 _ = try await service.startGenerateAttributes(generate, metadata: metadata)
             }
-            let empty = try await fixture.store.createReport(ReportRecord(cycleID: fixture.report.cycleID, name: "Empty"))
+            let empty = try await fixture.store.createReport(
+                ReportRecord(cycleID: fixture.report.cycleID, name: "Empty"))
             generate.requestID = ""
             generate.reportID = empty.id
             await Self.expectCode(.failedPrecondition, naming: "no documents") {
@@ -407,10 +421,13 @@ import Testing
             let warm = clock.now
             for _ in 0..<20 { _ = try await fixture.service.suggestPDEMappings(suggest, metadata: Self.metadata()) }
             let warmTime = (clock.now - warm) / 20
-            print("[measure] SuggestPDEMappings over \(SampleData.pdeCatalog.count) PDEs: first call (index built) "
-                + "\(coldTime), cached \(warmTime)")
+            print(
+                "[measure] SuggestPDEMappings over \(SampleData.pdeCatalog.count) PDEs: first call (index built) "
+                    + "\(coldTime), cached \(warmTime)")
             suggest.topK = 500
-            #expect(try await fixture.service.suggestPDEMappings(suggest, metadata: Self.metadata()).suggestions.count <= 50)
+            #expect(
+                try await fixture.service.suggestPDEMappings(suggest, metadata: Self.metadata()).suggestions.count <= 50
+            )
 
             // A new PDE is found without a restart: the cached index is rebuilt.
             _ = try await fixture.store.upsertPDEs([
@@ -427,13 +444,17 @@ import Testing
                 AttributeRecord(reportID: fixture.report.id, name: "Outstanding Balance"))
             var byAttribute = Planning_V1_SuggestPDEMappingsRequest()
             byAttribute.attributeID = attribute.id
-            #expect(try await fixture.service.suggestPDEMappings(byAttribute, metadata: Self.metadata()).suggestions.isEmpty)
+            #expect(
+                try await fixture.service.suggestPDEMappings(byAttribute, metadata: Self.metadata()).suggestions.isEmpty
+            )
             _ = try await fixture.store.createMapping(
                 MappingRecord(attributeID: attribute.id, pdeID: top.suggestions[1].pde.id, confidence: 0.5))
             let scoped = try await fixture.service.suggestPDEMappings(byAttribute, metadata: Self.metadata())
             #expect(scoped.suggestions.map(\.pde.id) == [top.suggestions[1].pde.id])
             byAttribute.scope = .catalog
-            #expect(try await fixture.service.suggestPDEMappings(byAttribute, metadata: Self.metadata()).suggestions.count == 5)
+            #expect(
+                try await fixture.service.suggestPDEMappings(byAttribute, metadata: Self.metadata()).suggestions.count
+                    == 5)
         }
     }
 }
