@@ -55,15 +55,23 @@ public final class JobManager: Sendable {
     /// - Throws: RESOURCE_EXHAUSTED when the queue is full, UNAVAILABLE after shutdown began, store errors.
     public func submit(_ submission: JobSubmission) async throws -> CreatedJob {
         let limit = configuration.maxQueuedJobs
-        try state.withLock { state throws(RPCError) in
+        let admitted = try state.withLock { state throws(RPCError) in
             guard state.phase == .idle || state.phase == .started else {
                 throw RPCError(code: .unavailable, message: "the server is shutting down")
             }
-            guard state.queued < limit else {
-                throw RPCError(
-                    code: .resourceExhausted, message: "the job queue is full (\(limit) jobs waiting); retry later")
-            }
+            guard state.queued < limit else { return false }
             state.queued += 1
+            return true
+        }
+        guard admitted else {
+            // A repeated request is answered with its job, full queue or not.
+            if !submission.requestID.isEmpty, let lookup = store as? any JobRequestLookup,
+                let existing = try await lookup.job(owner: submission.owner, requestID: submission.requestID)
+            {
+                return CreatedJob(job: existing, created: false, firstEvent: nil)
+            }
+            throw RPCError(
+                code: .resourceExhausted, message: "the job queue is full (\(limit) jobs waiting); retry later")
         }
         let deadline =
             submission.deadline

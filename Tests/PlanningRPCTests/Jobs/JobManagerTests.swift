@@ -156,8 +156,11 @@ import Testing
             let configuration = testConfiguration(maxRunning: 1, maxQueued: 2)
             try await withJobManager(store: store, engine: GatedEngine(), configuration: configuration, start: false) {
                 manager in
+                let first = try await manager.submit(try classifySubmission(pdes, requestID: "r-1"))
                 _ = try await manager.submit(try classifySubmission(pdes))
-                _ = try await manager.submit(try classifySubmission(pdes))
+                // A repeated request still gets its job from a full queue.
+                let again = try await manager.submit(try classifySubmission(pdes, requestID: "r-1"))
+                #expect(!again.created && again.job.id == first.job.id)
                 await #expect {
                     try await manager.submit(try classifySubmission(pdes))
                 } throws: { error in
