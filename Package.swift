@@ -207,6 +207,8 @@ let package = Package(
             name: "PlanningRPCTests",
             dependencies: [
                 "PlanningRPC",
+                "PlanningEngine",
+                "RPCFraming",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

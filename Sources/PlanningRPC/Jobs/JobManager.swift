@@ -1,0 +1,189 @@
+import Foundation
+public import Logging
+public import PlanningEngine
+import RPCFraming
+import Synchronization
+
+/// Runs the planning jobs: a durable queue in the ``JobStore``, a bounded pool of workers, and the live fan-out
+/// of each job's events to any number of watchers.
+///
+/// - Durability: a job and each of its events are stored before any watcher sees them; an item's writes and its
+///   event commit in one transaction. ``start()`` re-queues what a previous process left running (it resumes
+///   after its last committed item) and runs what was queued.
+/// - Admission: at most ``Configuration/maxRunningJobs`` run at once and ``Configuration/maxQueuedJobs`` wait;
+///   beyond that ``submit(_:)`` fails with RESOURCE_EXHAUSTED at once.
+/// - Delivery: ``watch(jobID:after:deliver:)`` replays stored events, then follows the job live through its
+///   in-memory ``JobHub`` (which exists only while the job is queued or running).
+public final class JobManager: Sendable {
+    enum Phase: Sendable {
+        case idle, started, stopping, stopped
+    }
+
+    struct State: Sendable {
+        var phase: Phase = .idle
+        var hubs: [String: JobHub] = [:]
+        /// Jobs waiting for a worker, for admission.
+        var queued = 0
+        /// Workers, heartbeat ticker and retention sweep.
+        var background: [Task<Void, Never>] = []
+    }
+
+    let store: any JobStore & PlanningStore
+    let engine: any PlanningEngine
+    let configuration: Configuration
+    let logger: Logger
+    /// The engine's index over the store's PDEs, shared by jobs and `SuggestPDEMappings`.
+    public let catalogs: PDECatalogCache
+    let state = Mutex(State())
+    let signal = WorkSignal()
+
+    /// A manager of the jobs in `store`, run with `engine`. Call ``start()`` to run jobs.
+    public init(
+        store: any JobStore & PlanningStore, engine: any PlanningEngine, configuration: Configuration, logger: Logger
+    ) {
+        self.store = store
+        self.engine = engine
+        self.configuration = configuration
+        self.logger = logger
+        self.catalogs = PDECatalogCache(store: store, engine: engine)
+    }
+
+    // MARK: Jobs
+
+    /// Creates a queued job with its `accepted` event (sequence 1), or returns the owner's existing job with the
+    /// same request id (`created == false`).
+    /// - Throws: RESOURCE_EXHAUSTED when the queue is full, UNAVAILABLE after shutdown began, store errors.
+    public func submit(_ submission: JobSubmission) async throws -> CreatedJob {
+        let limit = configuration.maxQueuedJobs
+        let admitted = try state.withLock { state throws(RPCError) in
+            guard state.phase == .idle || state.phase == .started else {
+                throw RPCError(code: .unavailable, message: "the server is shutting down")
+            }
+            guard state.queued < limit else { return false }
+            state.queued += 1
+            return true
+        }
+        guard admitted else {
+            // A repeated request is answered with its job, full queue or not.
+            if !submission.requestID.isEmpty, let lookup = store as? any JobRequestLookup,
+                let existing = try await lookup.job(owner: submission.owner, requestID: submission.requestID)
+            {
+                return CreatedJob(job: existing, created: false, firstEvent: nil)
+            }
+            throw RPCError(
+                code: .resourceExhausted, message: "the job queue is full (\(limit) jobs waiting); retry later")
+        }
+        let deadline =
+            submission.deadline
+            ?? configuration.defaultJobDeadline.map {
+                Date().addingTimeInterval($0.timeInterval)
+            }
+        let record = JobRecord(
+            kind: submission.kind, owner: submission.owner, cycleID: submission.cycleID,
+            reportID: submission.reportID, requestID: submission.requestID, request: submission.request,
+            cancelOnDisconnect: submission.cancelOnDisconnect, deadline: deadline)
+        let store = store
+        let created: CreatedJob
+        do {
+            created = try await JobExecution.shielded {
+                try await store.createJob(record) { context in JobEvents.accepted(context.job) }
+            }
+        } catch {
+            state.withLock { $0.queued -= 1 }
+            throw error
+        }
+        if created.created {
+            let hub = JobHub(
+                jobID: created.job.id, lastSequence: created.job.lastSequence,
+                bufferCapacity: configuration.watcherBufferCapacity)
+            // A worker may have claimed the job (and made its hub) already: keep the one it publishes to.
+            state.withLock { state in
+                if state.hubs[created.job.id] == nil { state.hubs[created.job.id] = hub }
+            }
+            logger.debug("job queued", metadata: ["job.id": "\(created.job.id)", "job.kind": "\(created.job.kind)"])
+            signal.notify()
+        } else {
+            state.withLock { $0.queued -= 1 }
+        }
+        return created
+    }
+
+    /// Asks a queued or running job to stop and returns it. A queued job ends at once (CANCELLED); a running one
+    /// at its next item boundary. A job that has ended is returned unchanged.
+    public func cancel(jobID: String) async throws -> JobRecord {
+        let store = store
+        let job = try await JobExecution.shielded { try await store.requestCancel(jobID: jobID) }
+        switch job.state {
+        case .queued:
+            // Workers never claim a job being cancelled, so ending it here races with nobody.
+            let failure = JobFailure(
+                code: Int32(StatusCode.cancelled.rawValue),
+                message: "cancelled while queued, before any item; last sequence \(job.lastSequence)")
+            do {
+                let record = try await JobExecution.shielded {
+                    try await store.appendEvent(
+                        jobID: jobID, update: JobUpdate(state: .cancelled, step: "cancelled", error: failure)
+                    ) { _ in JobEvents.error(failure) }
+                }
+                let hub = state.withLock { state in
+                    state.queued = max(0, state.queued - 1)
+                    return state.hubs.removeValue(forKey: jobID)
+                }
+                hub?.publish([record])
+            } catch StoreError.failedPrecondition {
+                // It ended meanwhile.
+            }
+        case .running:
+            state.withLock { $0.hubs[jobID] }?.requestStop(.cancelled)
+        case .succeeded, .failed, .cancelled:
+            return job
+        }
+        return try await store.job(id: jobID)
+    }
+
+    /// Live jobs held in memory (queued or running here): a finished job leaves none.
+    public var liveJobCount: Int { state.withLock { $0.hubs.count } }
+
+    /// Watchers following live jobs.
+    public var liveWatcherCount: Int {
+        state.withLock { Array($0.hubs.values) }.reduce(0) { $0 + $1.watcherCount }
+    }
+
+    // MARK: Lifecycle
+
+    /// Recovers the jobs a previous process left queued or running, then starts the workers, the heartbeat
+    /// ticker and the retention sweep.
+    public func start() async throws {
+        try state.withLock { state throws(RPCError) in
+            guard state.phase == .idle else { throw RPCError(code: .failedPrecondition, message: "started twice") }
+            state.phase = .started
+        }
+        try await recover()
+        var tasks: [Task<Void, Never>] = []
+        for index in 0..<max(1, configuration.maxRunningJobs) {
+            tasks.append(Task { await self.work(worker: "worker-\(index)") })
+        }
+        tasks.append(Task { await self.tickHeartbeats() })
+        tasks.append(Task { await self.sweep() })
+        state.withLock { $0.background += tasks }
+    }
+
+    /// Stops the running jobs at an item boundary, leaving them queued in the store to resume after a restart,
+    /// ends the watches, and waits for the workers.
+    public func shutdown() async {
+        let (hubs, tasks) = state.withLock { state in
+            state.phase = .stopping
+            defer { state.background = [] }
+            return (Array(state.hubs.values), state.background)
+        }
+        for hub in hubs { hub.requestStop(.shutdown) }
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
+        let remaining = state.withLock { state in
+            state.phase = .stopped
+            defer { state.hubs = [:] }
+            return Array(state.hubs.values)
+        }
+        for hub in remaining { hub.close() }
+    }
+}

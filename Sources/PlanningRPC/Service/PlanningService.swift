@@ -1,0 +1,82 @@
+public import Logging
+public import PlanningEngine
+import RPCFraming
+import RPCProtobuf
+public import RPCServer
+import SwiftProtobuf
+
+/// `planning.v1.PlanningService`: the model-driven operations as durable jobs whose events stream to the caller,
+/// the job API (`WatchJob`, `GetJob`, `ListJobs`, `CancelJob`) and the interactive `SuggestPDEMappings`.
+///
+/// Each handler is also a method (in `PlanningService+*.swift`) that takes the decoded request and the call's
+/// metadata, so that it can be called without the transport; the registered handlers only decode, call them
+/// and write the events' stored bytes as they are.
+public struct PlanningService: RPCService {
+    /// The fully qualified service name.
+    public static let serviceName = "planning.v1.PlanningService"
+
+    let store: any PlanningStore
+    let jobs: JobManager
+    let engine: any PlanningEngine
+    let logger: Logger
+
+    /// A service over `store`, running its jobs with `jobs` and answering suggestions with `engine`.
+    public init(store: any PlanningStore, jobs: JobManager, engine: any PlanningEngine, logger: Logger) {
+        self.store = store
+        self.jobs = jobs
+        self.engine = engine
+        self.logger = logger
+    }
+
+    public func registerMethods(with router: inout RPCRouter) {
+        let name = Self.serviceName
+        router.registerUnary(service: name, method: "SuggestPDEMappings") {
+            (request: Request<Planning_V1_SuggestPDEMappingsRequest>, _) in
+            try await self.suggestPDEMappings(request.message, metadata: request.metadata)
+        }
+        router.registerUnary(service: name, method: "GetJob") { (request: Request<Planning_V1_GetJobRequest>, _) in
+            try await self.getJob(request.message, metadata: request.metadata)
+        }
+        router.registerUnary(service: name, method: "ListJobs") {
+            (request: Request<Planning_V1_ListJobsRequest>, _) in
+            try await self.listJobs(request.message, metadata: request.metadata)
+        }
+        router.registerUnary(service: name, method: "CancelJob") {
+            (request: Request<Planning_V1_CancelJobRequest>, _) in
+            try await self.cancelJob(request.message, metadata: request.metadata)
+        }
+        registerEvents(&router, "GenerateAttributes") { (message: Planning_V1_GenerateAttributesRequest, metadata) in
+            try await self.startGenerateAttributes(message, metadata: metadata)
+        }
+        registerEvents(&router, "AutoMapPDEs") { (message: Planning_V1_AutoMapPDEsRequest, metadata) in
+            try await self.startAutoMapPDEs(message, metadata: metadata)
+        }
+        registerEvents(&router, "RegenerateAllPDEMappings") {
+            (message: Planning_V1_RegenerateAllPDEMappingsRequest, metadata) in
+            try await self.startRegenerateAllPDEMappings(message, metadata: metadata)
+        }
+        registerEvents(&router, "ClassifyPDEs") { (message: Planning_V1_ClassifyPDEsRequest, metadata) in
+            try await self.startClassifyPDEs(message, metadata: metadata)
+        }
+        registerEvents(&router, "WatchJob") { (message: Planning_V1_WatchJobRequest, metadata) in
+            try await self.startWatchJob(message, metadata: metadata)
+        }
+    }
+
+    /// Registers a method whose response is a job's events. `start` validates the request and creates (or finds)
+    /// the job before the response begins, so that a bad request fails at once with its status; the stream then
+    /// carries the stored bytes of each event.
+    private func registerEvents<Input: SwiftProtobuf.Message>(
+        _ router: inout RPCRouter, _ method: String,
+        start: @escaping @Sendable (Input, Metadata) async throws -> JobEventStream
+    ) {
+        router.registerServerStreaming(service: Self.serviceName, method: method) { request, _ in
+            let input: Input = try ProtobufCoding.decode(request.message)
+            let stream = try await start(input, request.metadata)
+            return StreamingServerResponse { writer in
+                try await stream.run { record in try await writer.write([UInt8](record.data)) }
+                return Metadata()
+            }
+        }
+    }
+}
