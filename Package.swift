@@ -68,6 +68,8 @@ let package = Package(
             dependencies: [
                 "RPCServer",
                 "PlanningRPC",
+                "PlanningEngine",
+                "OpenAIEngine",
                 "RPCServices",
                 "AdminServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -2,6 +2,8 @@ import AdminServer
 import ArgumentParser
 import Foundation
 import Logging
+import OpenAIEngine
+import PlanningEngine
 import PlanningRPC
 import RPCServer
 import RPCServices
@@ -31,6 +33,33 @@ struct PlanningRPCD: AsyncParsableCommand {
 
     @Flag(help: "Load the demo cycle, report, documents and PDE catalog at start (idempotent).")
     var demoData = false
+
+    @Option(help: "Planning engine: builtin (offline, deterministic) or openai (any Chat Completions server).")
+    var modelProvider = "builtin"
+
+    @Option(help: "Base URL of the Chat Completions API, e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1.")
+    var modelBaseUrl: String?
+
+    @Option(help: "Model name for --model-provider openai.")
+    var modelName: String?
+
+    @Option(help: "Environment variable holding the model API key (never logged).")
+    var modelApiKeyEnv = APIKey.defaultEnvironmentVariable
+
+    @Option(help: "Milliseconds the engine waits before each item, as a model would (demos and tests; 0: off).")
+    var simulatedModelLatencyMs = 0
+
+    @Option(help: "Jobs that run at once.")
+    var maxRunningJobs = 4
+
+    @Option(help: "Jobs that may wait in the queue; a full queue answers RESOURCE_EXHAUSTED.")
+    var maxQueuedJobs = 1000
+
+    @Option(help: "Seconds without an event before a job stream gets a heartbeat.")
+    var heartbeatInterval = 10.0
+
+    @Option(help: "Days an ended job and its events are kept.")
+    var jobRetentionDays = 7.0
 
     @Option(help: "Concurrent streams per connection (SETTINGS_MAX_CONCURRENT_STREAMS).")
     var maxConcurrentStreams = 256
@@ -79,6 +108,23 @@ struct PlanningRPCD: AsyncParsableCommand {
         guard (65535...Int(Int32.max)).contains(self.connectionWindow) else {
             throw ValidationError("--connection-window must be 65535...2147483647")
         }
+        guard ["builtin", "openai"].contains(self.modelProvider) else {
+            throw ValidationError("--model-provider must be builtin or openai")
+        }
+        if self.modelProvider == "openai" {
+            guard let url = self.modelBaseUrl, url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                throw ValidationError("--model-provider openai needs --model-base-url http(s)://...")
+            }
+            guard let name = self.modelName, !name.isEmpty else {
+                throw ValidationError("--model-provider openai needs --model-name")
+            }
+        }
+        guard self.maxRunningJobs > 0, self.maxQueuedJobs > 0 else {
+            throw ValidationError("--max-running-jobs and --max-queued-jobs must be positive")
+        }
+        guard self.heartbeatInterval > 0, self.jobRetentionDays > 0 else {
+            throw ValidationError("--heartbeat-interval and --job-retention-days must be positive")
+        }
         guard Logger.Level(rawValue: self.logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
@@ -121,8 +167,22 @@ struct PlanningRPCD: AsyncParsableCommand {
             try await DemoData.load(into: store, logger: logger)
         }
 
+        var engine = try self.makeEngine(logger: logger)
+        if self.simulatedModelLatencyMs > 0 {
+            logger.info("simulating model latency", metadata: ["per-item-ms": "\(self.simulatedModelLatencyMs)"])
+            engine = SimulatedLatencyEngine(base: engine, latency: .milliseconds(self.simulatedModelLatencyMs))
+        }
+        var jobConfiguration = JobManager.Configuration()
+        jobConfiguration.maxRunningJobs = self.maxRunningJobs
+        jobConfiguration.maxQueuedJobs = self.maxQueuedJobs
+        jobConfiguration.heartbeatInterval = .milliseconds(Int64(self.heartbeatInterval * 1000))
+        jobConfiguration.retention = .seconds(Int64(self.jobRetentionDays * 86400))
+        let jobs = JobManager(store: store, engine: engine, configuration: jobConfiguration, logger: logger)
+        try await jobs.start()
+
         var router = RPCRouter()
         router.register(CatalogService(store: store))
+        router.register(PlanningService(store: store, jobs: jobs, engine: engine, logger: logger))
         if self.enableBenchService {
             router.register(EchoService())
         }
@@ -133,7 +193,7 @@ struct PlanningRPCD: AsyncParsableCommand {
             configuration: .init(
                 services: [
                     .init(
-                        service: ServerService(server: server, health: surface.health, admin: admin),
+                        service: ServerService(server: server, health: surface.health, admin: admin, jobs: jobs),
                         successTerminationBehavior: .gracefullyShutdownGroup
                     )
                 ],
@@ -142,6 +202,19 @@ struct PlanningRPCD: AsyncParsableCommand {
             )
         )
         try await group.run()
+    }
+
+    private func makeEngine(logger: Logger) throws -> any PlanningEngine {
+        guard self.modelProvider == "openai", let baseURL = self.modelBaseUrl, let model = self.modelName else {
+            logger.info("planning engine: built-in (offline)")
+            return BuiltInEngine()
+        }
+        let key = APIKey.fromEnvironment(self.modelApiKeyEnv)
+        if key == nil {
+            logger.warning("no model API key", metadata: ["variable": "\(self.modelApiKeyEnv)"])
+        }
+        logger.info("planning engine: OpenAI-compatible", metadata: ["base-url": "\(baseURL)", "model": "\(model)"])
+        return try OpenAIEngine(configuration: .init(baseURL: baseURL, model: model, apiKey: key), logger: logger)
     }
 
     private static func duration(_ seconds: Double) -> Duration? {
@@ -156,12 +229,16 @@ struct ServerService: Service {
     let health: HealthProvider
     /// Up until the drain has finished, so that /readyz answers 503 through it.
     let admin: AdminServer
+    /// Stopped before the transport drains: running jobs halt at an item boundary and are re-queued
+    /// durably, and job streams end (UNAVAILABLE) so clients re-attach elsewhere instead of holding the drain.
+    let jobs: JobManager
 
     func run() async throws {
         try await self.server.start()
         try await self.admin.start()
         try? await gracefulShutdown()
         self.health.beginGracefulShutdown()
+        await self.jobs.shutdown()
         await self.server.shutdownGracefully()
         await self.admin.shutdown()
     }

@@ -16,10 +16,10 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
 class Daemon:
-    def __init__(self, args):
+    def __init__(self, args, data_dir=None):
         binary = os.environ.get("PLANNING_RPCD", os.path.join(ROOT, ".build", "debug", "planning-rpcd"))
         self.log_file = tempfile.NamedTemporaryFile(prefix="planning-rpcd-", suffix=".log", delete=False)
-        self.data_dir = tempfile.mkdtemp(prefix="planning-rpcd-data-")
+        self.data_dir = data_dir or tempfile.mkdtemp(prefix="planning-rpcd-data-")
         self.args = [binary, "--port", "0", "--log-level", "debug", "--data-dir", self.data_dir] + list(args)
         if "--admin-port" not in self.args:
             # The default admin port (9090) is one per machine; tests start several daemons.
@@ -73,3 +73,9 @@ def daemon():
     d = Daemon(["--enable-bench-service", "--demo-data", "--drain-timeout", "5"])
     yield d
     d.stop()
+
+
+def kill_hard(daemon):
+    """SIGKILL, as a crash: no drain, no cleanup."""
+    daemon.process.kill()
+    daemon.process.wait()
