@@ -10,7 +10,7 @@ DAEMON_RELEASE := .build/release/planning-rpcd
 
 run: deps
 	$(SWIFT) build -c release --product planning-rpcd
-	$(DAEMON_RELEASE) --host 127.0.0.1 --port 50051 --data-dir ./data --demo-data --enable-bench-service
+	$(DAEMON_RELEASE) --host 127.0.0.1 --port 50051 --data-dir ./data --demo-data --enable-bench-service --simulated-model-latency-ms 50
 
 # One debug build serves the Swift tests, the interop suite and the abuse battery.
 test: deps venv build-tests test-swift test-interop test-abuse
