@@ -3,6 +3,12 @@ internal import NIOCore
 internal import NIOPosix
 internal import RPCFraming
 
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
+
 /// Owns a channel's connection: opens it on the first call, hands calls to it, opens a new one after a GOAWAY
 /// or a drop, and spaces failed attempts with ``ConnectionBackoff``.
 ///
@@ -100,9 +106,22 @@ final class ConnectionManager: @unchecked Sendable {
                 case .success(let channel):
                     self.track(channel)
                 case .failure(let error):
-                    self.connectFailed(connection, reason: "cannot connect to \(self.target): \(error)")
+                    let reason = "cannot connect to \(self.target): \(Self.describe(error))"
+                    self.connectFailed(connection, reason: reason)
                 }
             }
+    }
+
+    /// NIO's connection errors list every address tried; a person wants the cause ("Connection refused").
+    private static func describe(_ error: any Error) -> String {
+        var cause: any Error = error
+        if let connection = error as? NIOConnectionError {
+            cause = connection.connectionErrors.first?.error ?? connection.dnsAAAAError ?? connection.dnsAError ?? error
+        }
+        if let io = cause as? IOError {
+            return String(cString: strerror(io.errnoCode))
+        }
+        return "\(cause)"
     }
 
     private func track(_ channel: any Channel) {
