@@ -27,6 +27,7 @@ final class ConnectionManager: @unchecked Sendable {
     let host: String
     let port: Int
     let configuration: ClientConfiguration
+    let staticHeaders: StaticHeaderBlock
     let eventLoop: any EventLoop
     let logger: Logger
 
@@ -35,10 +36,18 @@ final class ConnectionManager: @unchecked Sendable {
     /// Every connection with a live channel, including draining ones, so ``shutdown()`` can close them.
     private var channels: [ObjectIdentifier: any Channel] = [:]
 
-    init(host: String, port: Int, configuration: ClientConfiguration, eventLoop: any EventLoop, logger: Logger) {
+    init(
+        host: String,
+        port: Int,
+        configuration: ClientConfiguration,
+        staticHeaders: StaticHeaderBlock,
+        eventLoop: any EventLoop,
+        logger: Logger
+    ) {
         self.host = host
         self.port = port
         self.configuration = configuration
+        self.staticHeaders = staticHeaders
         self.eventLoop = eventLoop
         self.logger = logger
     }
@@ -83,6 +92,7 @@ final class ConnectionManager: @unchecked Sendable {
     private func connect(first stream: ClientStream) {
         let connection = HTTP2ClientConnection(
             configuration: self.configuration,
+            staticHeaders: self.staticHeaders,
             eventLoop: self.eventLoop,
             logger: self.logger
         )

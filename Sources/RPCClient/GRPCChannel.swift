@@ -25,7 +25,6 @@ public final class GRPCChannel: Sendable {
     public let eventLoop: any EventLoop
 
     let manager: ConnectionManager
-    private let baseHeaders: [(name: String, value: String)]
 
     /// - Parameters:
     ///   - eventLoopGroup: where to pick the channel's loop; NIO's shared singleton group by default.
@@ -40,15 +39,8 @@ public final class GRPCChannel: Sendable {
         self.port = port
         self.configuration = configuration
         self.eventLoop = eventLoopGroup.next()
-        self.manager = ConnectionManager(
-            host: host,
-            port: port,
-            configuration: configuration,
-            eventLoop: self.eventLoop,
-            logger: logger
-        )
         let authority = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        self.baseHeaders = [
+        let staticHeaders = StaticHeaderBlock([
             (name: ":method", value: "POST"),
             (name: ":scheme", value: "http"),
             (name: ":authority", value: authority),
@@ -56,7 +48,15 @@ public final class GRPCChannel: Sendable {
             (name: "te", value: "trailers"),
             (name: "user-agent", value: configuration.userAgent),
             (name: "grpc-accept-encoding", value: CompressionNegotiation.acceptEncodingHeaderValue),
-        ]
+        ])
+        self.manager = ConnectionManager(
+            host: host,
+            port: port,
+            configuration: configuration,
+            staticHeaders: staticHeaders,
+            eventLoop: self.eventLoop,
+            logger: logger
+        )
     }
 
     // MARK: Calls
@@ -201,9 +201,9 @@ public final class GRPCChannel: Sendable {
         compression: CompressionAlgorithm?,
         mode: ClientStream.Mode
     ) throws(RPCError) -> ClientStream {
-        var headers = self.baseHeaders
-        headers.reserveCapacity(headers.count + 3 + metadata.count)
-        headers.insert((name: ":path", value: path), at: 2)
+        // The fields every call sends are the connection's StaticHeaderBlock; these are the call's own.
+        var headers: [(name: String, value: String)] = [(name: ":path", value: path)]
+        headers.reserveCapacity(3 + metadata.count)
         var deadline: NIODeadline?
         if let timeout {
             let nanoseconds = timeout.nanoseconds

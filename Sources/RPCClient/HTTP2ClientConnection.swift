@@ -10,6 +10,7 @@ internal import RPCFraming
 /// from channel events and scheduled flushes, never from a callback (callbacks only submit and consume).
 final class HTTP2ClientConnection: @unchecked Sendable {
     let configuration: ClientConfiguration
+    let staticHeaders: StaticHeaderBlock
     let eventLoop: any EventLoop
     let logger: Logger
 
@@ -31,8 +32,14 @@ final class HTTP2ClientConnection: @unchecked Sendable {
     /// connect future before `channelActive`, so the future alone does not mean "ready".
     var onActive: ((HTTP2ClientConnection) -> Void)?
 
-    init(configuration: ClientConfiguration, eventLoop: any EventLoop, logger: Logger) {
+    init(
+        configuration: ClientConfiguration,
+        staticHeaders: StaticHeaderBlock,
+        eventLoop: any EventLoop,
+        logger: Logger
+    ) {
         self.configuration = configuration
+        self.staticHeaders = staticHeaders
         self.eventLoop = eventLoop
         self.logger = logger
     }
@@ -104,7 +111,7 @@ final class HTTP2ClientConnection: @unchecked Sendable {
         guard let session = self.session, self.isUsable else {
             return .failure(RPCError(code: .unavailable, message: "the connection is closing"))
         }
-        let id: Int32 = HeaderBlock.withNameValues(stream.requestHeaders) { nvs, count in
+        let id: Int32 = self.staticHeaders.withNameValues(appending: stream.requestHeaders) { nvs, count in
             var provider = nghttp2_data_provider(
                 source: nghttp2_data_source(ptr: nil),
                 read_callback: Self.readRequestBodyCallback

@@ -2,14 +2,6 @@ import ArgumentParser
 import RPCClient
 import RPCFraming
 
-/// How a command's results are printed.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    /// Aligned columns for people.
-    case table
-    /// One JSON object per line (SwiftProtobuf's JSON mapping), for scripts.
-    case json
-}
-
 /// The options every catalog command takes.
 struct ClientOptions: ParsableArguments {
     @Option(help: "The server, as host:port.")

@@ -28,15 +28,6 @@ func exitCode(for code: StatusCode) -> Int32 {
     }
 }
 
-/// A plain error with a message, for failures before any call (unreadable files, bad CSV).
-struct CommandError: Error, CustomStringConvertible {
-    let description: String
-
-    init(_ description: String) {
-        self.description = description
-    }
-}
-
 func printError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
