@@ -249,7 +249,8 @@ final class ClientStream: @unchecked Sendable {
         guard !self.finished else { return }
         let (code, message): (StatusCode, String) =
             switch errorCode {
-            case NGHTTP2_REFUSED_STREAM.rawValue: (.unavailable, "the server refused the stream (it may be shutting down)")
+            case NGHTTP2_REFUSED_STREAM.rawValue:
+                (.unavailable, "the server refused the stream (it may be shutting down)")
             case NGHTTP2_CANCEL.rawValue: (.cancelled, "the server cancelled the stream")
             case NGHTTP2_ENHANCE_YOUR_CALM.rawValue: (.resourceExhausted, "the server asked to enhance our calm")
             case NGHTTP2_INADEQUATE_SECURITY.rawValue: (.permissionDenied, "inadequate security")

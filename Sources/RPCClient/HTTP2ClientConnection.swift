@@ -116,7 +116,8 @@ final class HTTP2ClientConnection: @unchecked Sendable {
                 source: nghttp2_data_source(ptr: nil),
                 read_callback: Self.readRequestBodyCallback
             )
-            return nghttp2_submit_request(session, nil, nvs, count, &provider, Unmanaged.passUnretained(stream).toOpaque())
+            let userData = Unmanaged.passUnretained(stream).toOpaque()
+            return nghttp2_submit_request(session, nil, nvs, count, &provider, userData)
         }
         guard id > 0 else {
             if id == NGHTTP2_ERR_STREAM_ID_NOT_AVAILABLE.rawValue {

@@ -36,7 +36,11 @@ enum HeaderBlock {
         }
     }
 
-    private static func copy(_ string: String, to buffer: UnsafeMutableBufferPointer<UInt8>, at offset: inout Int) -> Int {
+    private static func copy(
+        _ string: String,
+        to buffer: UnsafeMutableBufferPointer<UInt8>,
+        at offset: inout Int
+    ) -> Int {
         var string = string
         return string.withUTF8 { utf8 in
             let target = UnsafeMutableBufferPointer(rebasing: buffer[offset..<(offset + utf8.count)])

@@ -95,7 +95,8 @@ final class ResponseStreamBuffer: Sendable {
 
     /// Queues the messages completed by `wireBytes` received bytes; returns the bytes to consume at once.
     func deliver(_ messages: [[UInt8]], wireBytes: Int) -> Int {
-        let (waiter, message, credit) = self.state.withLock { state -> (CheckedContinuation<[UInt8]?, any Error>?, [UInt8], Int) in
+        typealias Delivery = (waiter: CheckedContinuation<[UInt8]?, any Error>?, message: [UInt8], credit: Int)
+        let (waiter, message, credit) = self.state.withLock { state -> Delivery in
             if state.cancelled { return (nil, [], wireBytes) }
             guard !messages.isEmpty else {
                 if state.queuedCount == 0 { return (nil, [], wireBytes) }
@@ -169,7 +170,8 @@ final class ResponseStreamBuffer: Sendable {
                             state.deferredCredit = 0
                         }
                         var credit = 0
-                        if state.unreturnedCredit >= Self.creditBatch || (state.queuedCount == 0 && state.unreturnedCredit > 0) {
+                        let drained = state.queuedCount == 0 && state.unreturnedCredit > 0
+                        if state.unreturnedCredit >= Self.creditBatch || drained {
                             credit = state.unreturnedCredit
                             state.unreturnedCredit = 0
                         }

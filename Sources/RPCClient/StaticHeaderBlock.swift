@@ -54,7 +54,8 @@ final class StaticHeaderBlock: @unchecked Sendable {
                     target += self.pseudoCount
                     target.initialize(from: extra, count: extraPseudo)
                     target += extraPseudo
-                    target.initialize(from: statics.baseAddress! + self.pseudoCount, count: statics.count - self.pseudoCount)
+                    let regular = statics.count - self.pseudoCount
+                    target.initialize(from: statics.baseAddress! + self.pseudoCount, count: regular)
                     target += statics.count - self.pseudoCount
                 }
                 target.initialize(from: extra + extraPseudo, count: extraCount - extraPseudo)

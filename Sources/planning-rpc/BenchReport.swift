@@ -64,7 +64,8 @@ struct BenchReport {
             "succeeded     \(self.successes) calls, \(String(format: "%.0f", self.throughput)) calls/s",
         ]
         if self.messages != self.successes && self.seconds > 0 {
-            lines.append("messages      \(self.messages), \(String(format: "%.0f", Double(self.messages) / self.seconds)) msgs/s")
+            let rate = String(format: "%.0f", Double(self.messages) / self.seconds)
+            lines.append("messages      \(self.messages), \(rate) msgs/s")
         }
         for (name, micros) in self.percentiles {
             lines.append("\(name.padding(toLength: 14, withPad: " ", startingAt: 0))\(Self.format(micros: micros))")
@@ -96,7 +97,8 @@ struct BenchReport {
             "latency_us": latency,
             "errors": self.errors,
         ]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        let options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: options)) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 

@@ -64,11 +64,15 @@ struct CatalogClient {
         try await self.call("CreateAttribute", request)
     }
 
-    func listAttributes(_ request: Planning_V1_ListAttributesRequest) async throws -> Planning_V1_ListAttributesResponse {
+    func listAttributes(
+        _ request: Planning_V1_ListAttributesRequest
+    ) async throws -> Planning_V1_ListAttributesResponse {
         try await self.call("ListAttributes", request)
     }
 
-    func listPDEMappings(_ request: Planning_V1_ListPDEMappingsRequest) async throws -> Planning_V1_ListPDEMappingsResponse {
+    func listPDEMappings(
+        _ request: Planning_V1_ListPDEMappingsRequest
+    ) async throws -> Planning_V1_ListPDEMappingsResponse {
         try await self.call("ListPDEMappings", request)
     }
 

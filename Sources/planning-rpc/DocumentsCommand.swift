@@ -11,7 +11,8 @@ struct DocumentsCommand: AsyncParsableCommand {
 
     static var columns: [Printer.Column<Planning_V1_Document>] {
         [
-            .init("ID", \.id), .init("REPORT", \.reportID), .init("TITLE", \.title), .init("SIZE", { String($0.textSize) }),
+            .init("ID", \.id), .init("REPORT", \.reportID), .init("TITLE", \.title),
+            .init("SIZE", { String($0.textSize) }),
             .init("CREATED", \.createTime.iso8601),
         ]
     }

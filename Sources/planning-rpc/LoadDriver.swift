@@ -14,7 +14,11 @@ final class LoadDriver: @unchecked Sendable {
     let plan: LoadPlan
     let concurrency: Int
 
-    private(set) var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+    /// Latencies in microseconds, up to a minute.
+    private(set) var histogram = Histogram<UInt64>(
+        highestTrackableValue: 60_000_000,
+        numberOfSignificantValueDigits: .three
+    )
     private(set) var successes = 0
     private(set) var messages = 0
     private(set) var errors: [String: Int] = [:]

@@ -27,7 +27,8 @@ struct ReportsCommand: AsyncParsableCommand {
                 request.cycleID = self.cycle
                 request.report.name = self.name
                 request.report.description_p = self.description
-                try self.options.printer.print([try await client.createReport(request)], columns: ReportsCommand.columns)
+                let report = try await client.createReport(request)
+                try self.options.printer.print([report], columns: ReportsCommand.columns)
             }
         }
     }

@@ -10,7 +10,11 @@ struct DeadlineAndCancellationTests {
         try await withTestServer(probe: probe) { _, channel in
             let start = ContinuousClock.now
             let error = await #expect(throws: RPCError.self) {
-                try await channel.unary(path: "/test.Control/Sleep", request: .uint32(10_000), timeout: .milliseconds(200))
+                try await channel.unary(
+                    path: "/test.Control/Sleep",
+                    request: .uint32(10_000),
+                    timeout: .milliseconds(200)
+                )
             }
             #expect(error?.code == .deadlineExceeded)
             #expect(ContinuousClock.now - start < .seconds(2))
