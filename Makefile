@@ -33,7 +33,7 @@ test-swift:
 	$(SWIFT) test --skip-build
 
 test-interop:
-	cd Tests/Interop && PLANNING_RPCD=$(CURDIR)/$(DAEMON_DEBUG) ../../$(PYTHON) -m pytest -q
+	cd Tests/Interop && PLANNING_RPCD=$(CURDIR)/$(DAEMON_DEBUG) PLANNING_RPC=$(CURDIR)/.build/debug/planning-rpc ../../$(PYTHON) -m pytest -q
 
 # The shared abuse battery runs whenever ../shared/abuse exists beside the checkout (as in CI).
 test-abuse:

@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "planning-rpcd", targets: ["planning-rpcd"]),
+        .executable(name: "planning-rpc", targets: ["planning-rpc"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -22,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // C libraries, each a module map and a shim header, nothing else.
@@ -60,6 +62,61 @@ let package = Package(
             // callbacks, so overlapping accesses cannot come from another thread; debug builds
             // keep the checks, so the test suites still exercise them.
             swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+        ),
+
+        // The HTTP/2 gRPC client: an nghttp2 client session on a NIO channel, for the CLI, the tests and the bench.
+        .target(
+            name: "RPCClient",
+            dependencies: [
+                "CNghttp2",
+                "RPCFraming",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // Typed calls over SwiftProtobuf messages on top of the raw-bytes client.
+        .target(
+            name: "RPCClientProtobuf",
+            dependencies: [
+                "RPCClient",
+                "RPCFraming",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // The command-line client: catalog calls and the load generator.
+        .executableTarget(
+            name: "planning-rpc",
+            dependencies: [
+                "RPCClient",
+                "RPCClientProtobuf",
+                "RPCFraming",
+                "PlanningRPC",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // Transport tests: the client against an in-process server over real sockets.
+        .testTarget(
+            name: "RPCServerTests",
+            dependencies: [
+                "RPCServer",
+                "RPCClient",
+                "RPCFraming",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
         ),
 
         // The daemon: configuration, lifecycle, signals.

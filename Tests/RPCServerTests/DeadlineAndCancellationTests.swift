@@ -1,0 +1,63 @@
+import RPCClient
+import RPCFraming
+import RPCServer
+import Testing
+
+@Suite(.timeLimit(.minutes(1)))
+struct DeadlineAndCancellationTests {
+    @Test func aPassedDeadlineFailsTheCallAndCancelsTheHandler() async throws {
+        let probe = Probe()
+        try await withTestServer(probe: probe) { _, channel in
+            let start = ContinuousClock.now
+            let error = await #expect(throws: RPCError.self) {
+                try await channel.unary(
+                    path: "/test.Control/Sleep",
+                    request: .uint32(10_000),
+                    timeout: .milliseconds(200)
+                )
+            }
+            #expect(error?.code == .deadlineExceeded)
+            #expect(ContinuousClock.now - start < .seconds(2))
+            #expect(await eventually { probe.cancelled == 1 })
+        }
+    }
+
+    @Test func cancellingTheCallingTaskCancelsTheHandler() async throws {
+        let probe = Probe()
+        try await withTestServer(probe: probe) { _, channel in
+            let call = Task {
+                try await channel.unary(path: "/test.Control/Sleep", request: .uint32(10_000))
+            }
+            #expect(await eventually { probe.started == 1 })
+            call.cancel()
+            let error = await #expect(throws: RPCError.self) { try await call.value }
+            #expect(error?.code == .cancelled)
+            #expect(await eventually { probe.cancelled == 1 })
+        }
+    }
+
+    @Test func aStreamingDeadlineEndsTheStream() async throws {
+        try await withTestServer { _, channel in
+            let responses = channel.serverStreaming(
+                path: "/test.Control/Flood",
+                request: [],
+                timeout: .milliseconds(300)
+            )
+            let error = await #expect(throws: RPCError.self) {
+                for try await _ in responses {}
+            }
+            #expect(error?.code == .deadlineExceeded)
+        }
+    }
+
+    @Test func connectionRefusedIsUnavailable() async throws {
+        // Bind then release a port so that nothing listens there.
+        let port = try await withTestServer { _, channel in channel.port }
+        let channel = GRPCChannel(host: "127.0.0.1", port: port)
+        let error = await #expect(throws: RPCError.self) {
+            try await channel.unary(path: "/test.Echo/Unary", request: [])
+        }
+        #expect(error?.code == .unavailable)
+        await channel.close()
+    }
+}
