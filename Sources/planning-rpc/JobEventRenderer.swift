@@ -1,3 +1,4 @@
+import Foundation
 import PlanningRPC
 
 /// Turns the JobEvent stream of a planning job into output, for the job commands (`generate-attributes`,
@@ -13,6 +14,8 @@ struct JobEventRenderer {
     private var lastStep = ""
     private var lastPrintedPercent = -100.0
     private var statusLineShown = false
+    /// When the first item was counted, and how many were done then: the base of the rate and ETA.
+    private var rateBase: (time: ContinuousClock.Instant, items: Int64)?
 
     init(interactive: Bool) {
         self.interactive = interactive
@@ -54,6 +57,7 @@ struct JobEventRenderer {
         self.lastStep = event.step
         let status = "\(Self.bar(percent: event.percent)) \(event.step)"
             + (event.itemsTotal > 0 ? " (\(event.itemsDone)/\(event.itemsTotal))" : "")
+            + self.rateAndETA(event)
         if self.interactive {
             if self.statusLineShown { out += "\r\u{1B}[2K" }
             for item in items { out += item + "\n" }
@@ -72,6 +76,24 @@ struct JobEventRenderer {
             }
         }
         return out
+    }
+}
+
+extension JobEventRenderer {
+    /// ` 12.5 items/s, ETA 8s` once items move; empty before.
+    private mutating func rateAndETA(_ event: Planning_V1_JobEvent) -> String {
+        guard event.itemsTotal > 0, event.itemsDone > 0, !event.state.isTerminal else { return "" }
+        let now = ContinuousClock.now
+        guard let base = self.rateBase else {
+            self.rateBase = (now, event.itemsDone)
+            return ""
+        }
+        let elapsed = Double((now - base.time).components.attoseconds) / 1e18 + Double((now - base.time).components.seconds)
+        let done = event.itemsDone - base.items
+        guard elapsed > 0.2, done > 0 else { return "" }
+        let rate = Double(done) / elapsed
+        let remaining = Double(event.itemsTotal - event.itemsDone) / rate
+        return String(format: ", %.1f items/s, ETA %.0fs", rate, remaining)
     }
 }
 

@@ -5,7 +5,7 @@ import ArgumentParser
 struct PlanningRPCTool: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "planning-rpc",
-        abstract: "Calls planning-rpcd: the catalog, and a load generator for any method.",
+        abstract: "Calls planning-rpcd: the catalog, the planning jobs with live progress, and a load generator.",
         discussion: """
             Exit codes: 0 success, 1 other errors, 2 NOT_FOUND, 3 UNAVAILABLE (server down or unreachable), \
             64 usage errors.
@@ -18,6 +18,12 @@ struct PlanningRPCTool: AsyncParsableCommand {
             AttributesCommand.self,
             MappingsCommand.self,
             ClassificationsCommand.self,
+            SuggestCommand.self,
+            GenerateAttributesCommand.self,
+            AutoMapCommand.self,
+            RegenerateMappingsCommand.self,
+            ClassifyCommand.self,
+            JobsCommand.self,
             BenchCommand.self,
         ]
     )
