@@ -20,7 +20,7 @@ struct GenerateAttributesCommand: AsyncParsableCommand {
         request.reportID = self.report
         request.autoCreate = self.autoCreate
         request.requestID = self.requestId
-        try await runJob(self.options, self.follow) { client in try client.generateAttributes(request) }
+        try await runJob(self.options, self.follow) { [request] client in try client.generateAttributes(request) }
     }
 }
 
@@ -38,7 +38,7 @@ struct AutoMapCommand: AsyncParsableCommand {
         var request = Planning_V1_AutoMapPDEsRequest()
         request.reportID = self.report
         request.requestID = self.requestId
-        try await runJob(self.options, self.follow) { client in try client.autoMapPDEs(request) }
+        try await runJob(self.options, self.follow) { [request] client in try client.autoMapPDEs(request) }
     }
 }
 
@@ -56,7 +56,7 @@ struct RegenerateMappingsCommand: AsyncParsableCommand {
         var request = Planning_V1_RegenerateAllPDEMappingsRequest()
         request.reportID = self.report
         request.requestID = self.requestId
-        try await runJob(self.options, self.follow) { client in try client.regenerateAllPDEMappings(request) }
+        try await runJob(self.options, self.follow) { [request] client in try client.regenerateAllPDEMappings(request) }
     }
 }
 
@@ -80,7 +80,7 @@ struct ClassifyCommand: AsyncParsableCommand {
         request.reportID = self.report
         request.pdeIds = self.pdes
         request.requestID = self.requestId
-        try await runJob(self.options, self.follow) { client in try client.classifyPDEs(request) }
+        try await runJob(self.options, self.follow) { [request] client in try client.classifyPDEs(request) }
     }
 }
 

@@ -36,12 +36,18 @@ struct JobFollower {
             return try await follow.value
         } catch is CancellationError {
             return try await self.detach(progress)
+        } catch let error as RPCError where error.code == .cancelled && follow.isCancelled {
+            // Ctrl-C cancelled the call under the stream: the client went away, not the job.
+            return try await self.detach(progress)
         }
     }
 
     private func detach(_ progress: Progress) async throws -> Int32 {
         let (jobID, sequence) = progress.position
-        if self.format == .table { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        if self.format == .table {
+            Swift.print("")
+            fflush(nil)
+        }
         guard let jobID else {
             printError("interrupted before the job was accepted")
             return 130
@@ -105,7 +111,10 @@ struct JobFollower {
         case .table:
             text = renderer.render(event)
         }
-        FileHandle.standardOutput.write(Data(text.utf8))
+        // stdio, not FileHandle: a closed pipe (`| head`) ends the process with SIGPIPE as any CLI would,
+        // instead of a thrown write error.
+        Swift.print(text, terminator: "")
+        fflush(nil)
     }
 
     private static func exitCode(_ event: Planning_V1_JobEvent) -> Int32 {

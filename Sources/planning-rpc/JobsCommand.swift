@@ -107,7 +107,7 @@ struct JobsCommand: AsyncParsableCommand {
             var request = Planning_V1_WatchJobRequest()
             request.jobID = self.job
             request.afterSequence = self.after
-            try await runJob(self.options, self.follow) { client in try client.watchJob(request) }
+            try await runJob(self.options, self.follow) { [request] client in try client.watchJob(request) }
         }
     }
 

@@ -16,11 +16,11 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
 class Daemon:
-    def __init__(self, args, data_dir=None):
+    def __init__(self, args, data_dir=None, port=0):
         binary = os.environ.get("PLANNING_RPCD", os.path.join(ROOT, ".build", "debug", "planning-rpcd"))
         self.log_file = tempfile.NamedTemporaryFile(prefix="planning-rpcd-", suffix=".log", delete=False)
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="planning-rpcd-data-")
-        self.args = [binary, "--port", "0", "--log-level", "debug", "--data-dir", self.data_dir] + list(args)
+        self.args = [binary, "--port", str(port), "--log-level", "debug", "--data-dir", self.data_dir] + list(args)
         if "--admin-port" not in self.args:
             # The default admin port (9090) is one per machine; tests start several daemons.
             self.args += ["--admin-port", "0"]
