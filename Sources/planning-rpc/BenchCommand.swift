@@ -3,6 +3,7 @@ import Foundation
 import Histogram
 import NIOCore
 import NIOPosix
+import PlanningRPC
 import RPCClient
 import RPCFraming
 
@@ -32,6 +33,20 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Seconds each call may take (grpc-timeout).") var timeout: Double?
     @Flag(help: "Print the report as JSON.") var json = false
 
+    @Option(help: "Job mode: start this many jobs and watch them (instead of calling --method).") var jobs: Int?
+    @Option(help: "Job mode: WatchJob calls per job, all from sequence 0 at once.") var watchersPerJob = 10
+    @Option(help: "Job mode: classify (ClassifyPDEs) or generate (GenerateAttributes).") var jobKind: JobKind = .classify
+    @Option(name: .customLong("pde"), help: "Job mode: a PDE to classify (repeatable; default: the first PDEs listed).")
+    var pdes: [String] = []
+    @Option(help: "Job mode: how many PDEs to classify when none is given.") var pdeCount = 10
+    @Option(help: "Job mode: the report (generate, or classify without --pde; default: the first one listed).")
+    var report: String?
+    @Option(help: "Job mode: percent of watchers that sleep after each event.") var slowWatchers: Double = 0
+    @Option(help: "Job mode: milliseconds a slow watcher sleeps per event.") var slowDelayMs = 20
+    @Option(help: "Job mode: percent of watchers that cancel after a few events and watch again from there.")
+    var reattachWatchers: Double = 0
+    @Option(help: "Job mode: events a re-attaching watcher reads before it re-attaches.") var reattachAfter = 3
+
     func validate() throws {
         _ = try ClientOptions.parse(server: self.server)
         guard self.connections > 0, self.concurrency > 0 else {
@@ -40,12 +55,24 @@ struct BenchCommand: AsyncParsableCommand {
         guard self.duration.map({ $0 > 0 }) ?? true, self.requests.map({ $0 > 0 }) ?? true, self.warmup >= 0 else {
             throw ValidationError("--duration and --requests must be positive, --warmup not negative")
         }
+        if let jobs = self.jobs {
+            guard jobs > 0, self.watchersPerJob > 0, self.reattachAfter > 0, self.slowDelayMs >= 0 else {
+                throw ValidationError("--jobs, --watchers-per-job and --reattach-after must be positive")
+            }
+            guard (0...100).contains(self.slowWatchers), (0...100).contains(self.reattachWatchers) else {
+                throw ValidationError("--slow-watchers and --reattach-watchers are percentages")
+            }
+        }
         guard self.method.hasPrefix("/"), self.method.dropFirst().contains("/") else {
             throw ValidationError("--method must be a path like /package.Service/Method")
         }
     }
 
     func run() async throws {
+        if self.jobs != nil {
+            try await self.runJobs()
+            return
+        }
         try await reportingFailures {
             let (host, port) = try ClientOptions.parse(server: self.server)
             let request = try self.requestBytes()
@@ -88,6 +115,67 @@ struct BenchCommand: AsyncParsableCommand {
         }
     }
 
+    /// Job mode: see ``JobBench``. Exits 1 when the delivery contract did not hold.
+    private func runJobs() async throws {
+        var passed = true
+        try await reportingFailures {
+            let (host, port) = try ClientOptions.parse(server: self.server)
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, self.threads ?? 1))
+            var configuration = ClientConfiguration()
+            configuration.userAgent = "planning-rpc-bench/0.1"
+            let channels = (0..<self.connections).map { _ in
+                GRPCChannel(host: host, port: port, configuration: configuration, eventLoopGroup: group)
+            }
+            let timeout = Duration.milliseconds(Int64((self.timeout ?? 10) * 1000))
+            let clients = channels.map {
+                PlanningClient(channel: $0, metadata: Metadata(), timeout: timeout, streamTimeout: nil)
+            }
+            let catalog = CatalogClient(channel: channels[0], metadata: Metadata(), timeout: timeout)
+            var pdes = self.pdes
+            var report = self.report ?? ""
+            if self.jobKind == .classify && pdes.isEmpty && report.isEmpty {
+                var request = Planning_V1_ListPDEsRequest()
+                request.pageSize = Int32(self.pdeCount)
+                pdes = try await catalog.listPDEs(request).pdes.map(\.id)
+                guard !pdes.isEmpty else { throw CommandError("the server has no PDEs to classify; give --pde") }
+            }
+            if self.jobKind == .generate && report.isEmpty {
+                report = try await Self.firstReport(catalog)
+            }
+            let plan = JobBenchPlan(
+                jobs: self.jobs ?? 1,
+                watchersPerJob: self.watchersPerJob,
+                kind: self.jobKind,
+                pdes: pdes,
+                report: report,
+                slowPercent: self.slowWatchers,
+                slowDelay: .milliseconds(self.slowDelayMs),
+                reattachPercent: self.reattachWatchers,
+                reattachAfter: self.reattachAfter
+            )
+            let result = try await JobBench(plan: plan, clients: clients).run()
+            print(self.json ? result.json() : result.text())
+            passed = result.passed
+            for channel in channels {
+                await channel.close()
+            }
+            try await group.shutdownGracefully()
+        }
+        if !passed { throw ExitCode(1) }
+    }
+
+    private static func firstReport(_ catalog: CatalogClient) async throws -> String {
+        let cycles = try await catalog.listCycles(Planning_V1_ListCyclesRequest()).cycles
+        for cycle in cycles {
+            var request = Planning_V1_ListReportsRequest()
+            request.cycleID = cycle.id
+            if let report = try await catalog.listReports(request).reports.first {
+                return report.id
+            }
+        }
+        throw CommandError("the server has no report; give --report")
+    }
+
     private func requestBytes() throws -> [UInt8] {
         if let streamCount = self.streamCount {
             return [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: streamCount >> $0) }
@@ -110,3 +198,5 @@ struct BenchCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension JobKind: ExpressibleByArgument {}
