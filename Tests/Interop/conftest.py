@@ -16,7 +16,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
 class Daemon:
-    def __init__(self, args, data_dir=None, port=0):
+    def __init__(self, args, data_dir=None, port=0, env=None):
         binary = os.environ.get("PLANNING_RPCD", os.path.join(ROOT, ".build", "debug", "planning-rpcd"))
         self.log_file = tempfile.NamedTemporaryFile(prefix="planning-rpcd-", suffix=".log", delete=False)
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="planning-rpcd-data-")
@@ -24,7 +24,8 @@ class Daemon:
         if "--admin-port" not in self.args:
             # The default admin port (9090) is one per machine; tests start several daemons.
             self.args += ["--admin-port", "0"]
-        self.process = subprocess.Popen(self.args, stdout=self.log_file, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(self.args, stdout=self.log_file, stderr=subprocess.STDOUT,
+                                        env=dict(os.environ, **(env or {})))
         self.port = self._wait_for_port()
         self.address = "127.0.0.1:%d" % self.port
 
