@@ -62,19 +62,31 @@ struct JobBench {
 
     func run() async throws -> JobBenchReport {
         let begin = self.clock.now
-        var starters: [Task<StartedJob, Never>] = []
-        var watchers: [Task<WatcherOutcome, Never>] = []
-        for index in 0..<self.plan.jobs {
-            let client = self.clients[index % self.clients.count]
-            let (jobID, starter) = try await self.startJob(client)
-            starters.append(starter)
-            for watcher in 0..<self.plan.watchersPerJob {
-                let slow = watcher < self.plan.slowPerJob
-                let reattaching = watcher >= self.plan.watchersPerJob - self.plan.reattachPerJob
-                let client = self.clients[(index * self.plan.watchersPerJob + watcher) % self.clients.count]
-                watchers.append(Task { await self.watch(client, jobID: jobID, slow: slow, reattaching: reattaching) })
+        // All jobs at once; each job's watchers start as soon as it is accepted.
+        let started = try await withThrowingTaskGroup(
+            of: (Int, Task<StartedJob, Never>, [Task<WatcherOutcome, Never>]).self
+        ) { group in
+            for index in 0..<self.plan.jobs {
+                group.addTask {
+                    let (jobID, starter) = try await self.startJob(self.clients[index % self.clients.count])
+                    var watchers: [Task<WatcherOutcome, Never>] = []
+                    for watcher in 0..<self.plan.watchersPerJob {
+                        let slow = watcher < self.plan.slowPerJob
+                        let reattaching = watcher >= self.plan.watchersPerJob - self.plan.reattachPerJob
+                        let client = self.clients[(index * self.plan.watchersPerJob + watcher) % self.clients.count]
+                        watchers.append(
+                            Task { await self.watch(client, jobID: jobID, slow: slow, reattaching: reattaching) }
+                        )
+                    }
+                    return (index, starter, watchers)
+                }
             }
+            var started: [(Int, Task<StartedJob, Never>, [Task<WatcherOutcome, Never>])] = []
+            for try await job in group { started.append(job) }
+            return started.sorted { $0.0 < $1.0 }
         }
+        let starters = started.map(\.1)
+        let watchers = started.flatMap(\.2)
         var jobs: [StartedJob] = []
         for starter in starters { jobs.append(await starter.value) }
         var outcomes: [WatcherOutcome] = []

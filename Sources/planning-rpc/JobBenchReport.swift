@@ -15,6 +15,8 @@ struct JobBenchReport {
     let jobSeconds: [Double]
     /// Non-progress events a watcher never saw (must be 0).
     let sequenceGaps: Int
+    /// Progress events watchers did not see (coalesced for slow readers, as the contract allows).
+    let progressSkipped: Int
     /// Events a watcher saw twice (must be 0).
     let duplicates: Int
     /// Events that arrived with a lower sequence than one seen before (must be 0).
@@ -38,6 +40,7 @@ struct JobBenchReport {
         var firstEvent = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
         var gaps = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
         var sequenceGaps = 0
+        var progressSkipped = 0
         var errors: [String: Int] = [:]
         for watcher in watchers {
             if let micros = watcher.firstEventMicros { _ = firstEvent.record(min(micros, 600_000_000)) }
@@ -46,6 +49,7 @@ struct JobBenchReport {
             guard let replay = replays[watcher.jobID] else { continue }
             let seen = Set(watcher.sequences)
             sequenceGaps += replay.required.filter { !seen.contains($0) }.count
+            progressSkipped += replay.progress.filter { !seen.contains($0) }.count
         }
         for job in jobs {
             if let error = job.error { errors["job: " + error, default: 0] += 1 }
@@ -53,6 +57,7 @@ struct JobBenchReport {
         self.firstEvent = firstEvent
         self.gaps = gaps
         self.sequenceGaps = sequenceGaps
+        self.progressSkipped = progressSkipped
         self.duplicates = watchers.reduce(0) { $0 + $1.duplicates }
         self.outOfOrder = watchers.reduce(0) { $0 + $1.outOfOrder }
         self.terminalsDelivered = watchers.filter { watcher in
@@ -104,7 +109,7 @@ struct JobBenchReport {
             lines.append("job duration          p50 \(String(format: "%.2f", median)) s, max \(String(format: "%.2f", slowest)) s")
         }
         lines += [
-            "sequence gaps         \(self.sequenceGaps)",
+            "sequence gaps         \(self.sequenceGaps) (progress events coalesced: \(self.progressSkipped))",
             "duplicates            \(self.duplicates)",
             "out of order          \(self.outOfOrder)",
             "terminals             \(self.terminalsDelivered) of \(self.terminalsExpected) delivered",
@@ -141,6 +146,7 @@ struct JobBenchReport {
             "time_to_first_event_us": latency(self.firstEvent),
             "event_gap_us": latency(self.gaps),
             "sequence_gaps": self.sequenceGaps,
+            "progress_skipped": self.progressSkipped,
             "duplicates": self.duplicates,
             "out_of_order": self.outOfOrder,
             "terminals_delivered": self.terminalsDelivered,
