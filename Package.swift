@@ -119,6 +119,13 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // A benchmark of the built-in engine's ranking (run by hand, not in the tests).
+        .executableTarget(
+            name: "engine-bench",
+            dependencies: ["PlanningEngine"],
+            swiftSettings: strict
+        ),
+
         // The daemon: configuration, lifecycle, signals.
         .executableTarget(
             name: "planning-rpcd",
