@@ -32,6 +32,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Seconds of warmup, not measured.") var warmup: Double = 1
     @Option(help: "Seconds each call may take (grpc-timeout).") var timeout: Double?
     @Flag(help: "Print the report as JSON.") var json = false
+    @Option(help: "Client: lean (the bench's own HTTP/2 connection, cheapest) or channel (GRPCChannel).")
+    var client: BenchClient = .lean
 
     @Option(help: "Job mode: start this many jobs and watch them (instead of calling --method).") var jobs: Int?
     @Option(help: "Job mode: WatchJob calls per job, all from sequence 0 at once.") var watchersPerJob = 10
@@ -80,7 +82,7 @@ struct BenchCommand: AsyncParsableCommand {
             let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
             var configuration = ClientConfiguration()
             configuration.userAgent = "planning-rpc-bench/0.1"
-            let channels = (0..<self.connections).map { _ in
+            let channels = (0..<(self.client == .channel ? self.connections : 1)).map { _ in
                 GRPCChannel(host: host, port: port, configuration: configuration, eventLoopGroup: group)
             }
             // Connect first, so the measurement does not include the handshakes.
@@ -88,6 +90,19 @@ struct BenchCommand: AsyncParsableCommand {
                 let probe = try await self.probe(channel, request: request)
                 if let error = probe.error, error.code == .unavailable || error.code == .unimplemented {
                     throw error
+                }
+            }
+            var leanConnections: [BenchConnection] = []
+            if self.client == .lean {
+                for channel in channels { await channel.close() }
+                for _ in 0..<self.connections {
+                    let connection = BenchConnection(
+                        eventLoop: group.next(), host: host, port: port, path: self.method, request: request,
+                        timeout: self.timeout.map { .milliseconds(Int64($0 * 1000)) },
+                        userAgent: configuration.userAgent
+                    )
+                    try await connection.connect(host: host, port: port).get()
+                    leanConnections.append(connection)
                 }
             }
             let duration = self.duration ?? (self.requests == nil ? 10 : nil)
@@ -100,7 +115,9 @@ struct BenchCommand: AsyncParsableCommand {
                 duration: duration.map { .milliseconds(Int64($0 * 1000)) },
                 requests: self.requests
             )
-            let drivers = channels.map { LoadDriver(channel: $0, plan: plan, concurrency: self.concurrency) }
+            let transports: [LoadDriver.Transport] =
+                self.client == .lean ? leanConnections.map { .lean($0) } : channels.map { .channel($0) }
+            let drivers = transports.map { LoadDriver(transport: $0, plan: plan, concurrency: self.concurrency) }
             let futures = drivers.map { $0.start() }
             for future in futures {
                 try await future.get()
@@ -108,8 +125,11 @@ struct BenchCommand: AsyncParsableCommand {
             let report = BenchReport(drivers: drivers, method: self.method, connections: self.connections,
                                      concurrency: self.concurrency, requestBytes: request.count)
             print(self.json ? report.json() : report.text())
-            for channel in channels {
+            for channel in channels where self.client == .channel {
                 await channel.close()
+            }
+            for connection in leanConnections {
+                try? await connection.close().get()
             }
             try await group.shutdownGracefully()
         }
@@ -200,3 +220,8 @@ struct BenchCommand: AsyncParsableCommand {
 }
 
 extension JobKind: ExpressibleByArgument {}
+
+enum BenchClient: String, ExpressibleByArgument, Sendable {
+    case lean
+    case channel
+}

@@ -9,8 +9,15 @@ import Synchronization
 ///
 /// `@unchecked Sendable` because every mutable field is touched only on `channel.eventLoop` (completions run
 /// there, and ``start()`` hops there).
-final class LoadDriver: @unchecked Sendable {
-    let channel: GRPCChannel
+final class LoadDriver: @unchecked Sendable, BenchConnection.Delegate {
+    /// How calls go out: the bench's lean connection (default) or the general-purpose client.
+    enum Transport {
+        case lean(BenchConnection)
+        case channel(GRPCChannel)
+    }
+
+    let transport: Transport
+    let loop: any EventLoop
     let plan: LoadPlan
     let concurrency: Int
 
@@ -26,16 +33,23 @@ final class LoadDriver: @unchecked Sendable {
     private(set) var lastMeasured: NIODeadline?
     private var inFlight = 0
     private var finished: EventLoopPromise<Void>?
+    /// Set when the connection is gone: no more calls start.
+    private var stopped = false
 
-    init(channel: GRPCChannel, plan: LoadPlan, concurrency: Int) {
-        self.channel = channel
+    init(transport: Transport, plan: LoadPlan, concurrency: Int) {
+        self.transport = transport
+        switch transport {
+        case .lean(let connection): self.loop = connection.eventLoop
+        case .channel(let channel): self.loop = channel.eventLoop
+        }
         self.plan = plan
         self.concurrency = concurrency
     }
 
     /// Starts the calls; the future completes when the plan admits no more and the last call has ended.
     func start() -> EventLoopFuture<Void> {
-        let loop = self.channel.eventLoop
+        let loop = self.loop
+        if case .lean(let connection) = self.transport { connection.delegate = self }
         return loop.flatSubmit {
             let promise = loop.makePromise(of: Void.self)
             self.finished = promise
@@ -49,7 +63,7 @@ final class LoadDriver: @unchecked Sendable {
 
     private func next() {
         let now = NIODeadline.now()
-        let (start, measured) = self.plan.admit(now: now)
+        let (start, measured) = self.stopped ? (false, false) : self.plan.admit(now: now)
         guard start else {
             if self.inFlight == 0, let finished = self.finished {
                 self.finished = nil
@@ -57,26 +71,44 @@ final class LoadDriver: @unchecked Sendable {
             }
             return
         }
-        self.inFlight += 1
-        self.channel.startCall(path: self.plan.path, request: self.plan.request, timeout: self.plan.timeout) {
-            [self] result in
-            self.completed(result, started: now, measured: measured)
+        switch self.transport {
+        case .lean(let connection):
+            guard connection.startCall(started: now, measured: measured) else {
+                if measured { self.errors["UNAVAILABLE (cannot start)", default: 0] += 1 }
+                self.stopped = true
+                if self.inFlight == 0, let finished = self.finished {
+                    self.finished = nil
+                    finished.succeed()
+                }
+                return
+            }
+            self.inFlight += 1
+        case .channel(let channel):
+            self.inFlight += 1
+            channel.startCall(path: self.plan.path, request: self.plan.request, timeout: self.plan.timeout) {
+                [self] result in
+                self.callEnded(code: result.code, messages: result.messageCount, started: now, measured: measured)
+            }
         }
     }
 
-    private func completed(_ result: CallResult, started: NIODeadline, measured: Bool) {
+    func connectionLost() {
+        self.stopped = true
+    }
+
+    func callEnded(code: StatusCode, messages: Int, started: NIODeadline, measured: Bool) {
         self.inFlight -= 1
         if measured {
             let now = NIODeadline.now()
             if self.firstMeasured == nil { self.firstMeasured = started }
             self.lastMeasured = now
-            if result.code == .ok && (self.plan.expectedMessages.map { $0 == result.messageCount } ?? true) {
+            if code == .ok && (self.plan.expectedMessages.map { $0 == messages } ?? true) {
                 self.successes += 1
-                self.messages += result.messageCount
+                self.messages += messages
                 let micros = max(1, (now - started).nanoseconds / 1000)
                 _ = self.histogram.record(UInt64(micros))
             } else {
-                let key = result.code == .ok ? "OK (short stream)" : result.code.name
+                let key = code == .ok ? "OK (short stream)" : code.name
                 self.errors[key, default: 0] += 1
             }
         }
