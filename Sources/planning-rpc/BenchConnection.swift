@@ -1,4 +1,5 @@
 import CNghttp2
+import Foundation
 import NIOCore
 import NIOPosix
 import RPCFraming
@@ -33,11 +34,15 @@ final class BenchConnection: @unchecked Sendable {
     }
 
     let eventLoop: any EventLoop
-    weak var delegate: (any Delegate)?
+    /// Strong (a weak load per call shows in profiles); ``close()`` lets go of it.
+    var delegate: (any Delegate)?
     private(set) var session: OpaquePointer?
     private var context: ChannelHandlerContext?
     private var channel: (any Channel)?
-    private var slots: [Slot] = []
+    /// The call table, by slot; a raw buffer, so no exclusivity check per access.
+    private var slots = UnsafeMutablePointer<Slot>.allocate(capacity: 128)
+    private var slotCapacity = 128
+    private var slotCount = 0
     private var free: [Int] = []
     private var reading = false
     private var flushScheduled = false
@@ -96,6 +101,8 @@ final class BenchConnection: @unchecked Sendable {
         self.fields.deallocate()
         for buffer in self.storage { buffer.deallocate() }
         self.body.deallocate()
+        self.slots.deinitialize(count: self.slotCount)
+        self.slots.deallocate()
     }
 
     /// Connects; the future completes once the session exists and the preface is on its way.
@@ -120,6 +127,7 @@ final class BenchConnection: @unchecked Sendable {
 
     func close() -> EventLoopFuture<Void> {
         self.eventLoop.flatSubmit {
+            self.delegate = nil
             guard let channel = self.channel else { return self.eventLoop.makeSucceededVoidFuture() }
             return channel.close().recover { _ in }
         }
@@ -133,8 +141,16 @@ final class BenchConnection: @unchecked Sendable {
             slot = reused
             self.slots[slot] = Slot(started: started, measured: measured)
         } else {
-            slot = self.slots.count
-            self.slots.append(Slot(started: started, measured: measured))
+            if self.slotCount == self.slotCapacity {
+                let grown = UnsafeMutablePointer<Slot>.allocate(capacity: self.slotCapacity * 2)
+                grown.moveInitialize(from: self.slots, count: self.slotCount)
+                self.slots.deallocate()
+                self.slots = grown
+                self.slotCapacity *= 2
+            }
+            slot = self.slotCount
+            (self.slots + slot).initialize(to: Slot(started: started, measured: measured))
+            self.slotCount += 1
         }
         var provider = nghttp2_data_provider(source: nghttp2_data_source(ptr: nil), read_callback: Self.readBody)
         let id = nghttp2_submit_request(
@@ -230,8 +246,7 @@ final class BenchConnection: @unchecked Sendable {
         // Calls in flight end as UNAVAILABLE.
         let pending = self.inFlight
         self.inFlight = 0
-        self.slots.removeAll()
-        self.free.removeAll()
+        self.free = Array(0..<self.slotCount)
         for _ in 0..<pending {
             self.delegate?.callEnded(code: .unavailable, messages: 0, started: .now(), measured: false)
         }
@@ -241,12 +256,15 @@ final class BenchConnection: @unchecked Sendable {
     // MARK: Per-call events
 
     private func header(slot: Int, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
-        if name.count == 11, name.elementsEqual("grpc-status".utf8) {
+        if name.count == 11, memcmp(name.baseAddress!, Self.grpcStatus.utf8Start, 11) == 0 {
             self.slots[slot].grpcStatus = Self.integer(value)
-        } else if name.count == 7, name.elementsEqual(":status".utf8) {
+        } else if name.count == 7, memcmp(name.baseAddress!, Self.status.utf8Start, 7) == 0 {
             self.slots[slot].httpStatus = Self.integer(value)
         }
     }
+
+    private static let grpcStatus: StaticString = "grpc-status"
+    private static let status: StaticString = ":status"
 
     private static func integer(_ bytes: UnsafeRawBufferPointer) -> Int {
         var value = 0

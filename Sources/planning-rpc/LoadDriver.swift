@@ -61,8 +61,8 @@ final class LoadDriver: @unchecked Sendable, BenchConnection.Delegate {
         }
     }
 
-    private func next() {
-        let now = NIODeadline.now()
+    /// Starts the next call, if the plan admits one; `now` is the caller's clock reading when it has one.
+    private func next(now: NIODeadline = .now()) {
         let (start, measured) = self.stopped ? (false, false) : self.plan.admit(now: now)
         guard start else {
             if self.inFlight == 0, let finished = self.finished {
@@ -98,8 +98,8 @@ final class LoadDriver: @unchecked Sendable, BenchConnection.Delegate {
 
     func callEnded(code: StatusCode, messages: Int, started: NIODeadline, measured: Bool) {
         self.inFlight -= 1
+        let now = NIODeadline.now()
         if measured {
-            let now = NIODeadline.now()
             if self.firstMeasured == nil { self.firstMeasured = started }
             self.lastMeasured = now
             if code == .ok && (self.plan.expectedMessages.map { $0 == messages } ?? true) {
@@ -112,7 +112,7 @@ final class LoadDriver: @unchecked Sendable, BenchConnection.Delegate {
                 self.errors[key, default: 0] += 1
             }
         }
-        self.next()
+        self.next(now: now)
     }
 }
 
