@@ -45,6 +45,8 @@ struct BenchCommand: AsyncParsableCommand {
     var report: String?
     @Option(help: "Job mode: percent of watchers that sleep after each event.") var slowWatchers: Double = 0
     @Option(help: "Job mode: milliseconds a slow watcher sleeps per event.") var slowDelayMs = 20
+    @Option(help: "Job mode: HTTP/2 stream window of slow watchers, in bytes, so the server sees them fall behind.")
+    var slowWindow = 4096
     @Option(help: "Job mode: percent of watchers that cancel after a few events and watch again from there.")
     var reattachWatchers: Double = 0
     @Option(help: "Job mode: events a re-attaching watcher reads before it re-attaches.") var reattachAfter = 3
@@ -58,8 +60,12 @@ struct BenchCommand: AsyncParsableCommand {
             throw ValidationError("--duration and --requests must be positive, --warmup not negative")
         }
         if let jobs = self.jobs {
-            guard jobs > 0, self.watchersPerJob > 0, self.reattachAfter > 0, self.slowDelayMs >= 0 else {
-                throw ValidationError("--jobs, --watchers-per-job and --reattach-after must be positive")
+            guard jobs > 0, self.watchersPerJob > 0, self.reattachAfter > 0, self.slowDelayMs >= 0,
+                (1024...(1 << 30)).contains(self.slowWindow)
+            else {
+                throw ValidationError(
+                    "--jobs, --watchers-per-job and --reattach-after must be positive, --slow-window at least 1024"
+                )
             }
             guard (0...100).contains(self.slowWatchers), (0...100).contains(self.reattachWatchers) else {
                 throw ValidationError("--slow-watchers and --reattach-watchers are percentages")
@@ -150,6 +156,14 @@ struct BenchCommand: AsyncParsableCommand {
             let clients = channels.map {
                 PlanningClient(channel: $0, metadata: Metadata(), timeout: timeout, streamTimeout: nil)
             }
+            var slowConfiguration = configuration
+            slowConfiguration.initialStreamWindowSize = self.slowWindow
+            let slowChannels = (0..<self.connections).map { _ in
+                GRPCChannel(host: host, port: port, configuration: slowConfiguration, eventLoopGroup: group)
+            }
+            let slowClients = slowChannels.map {
+                PlanningClient(channel: $0, metadata: Metadata(), timeout: timeout, streamTimeout: nil)
+            }
             let catalog = CatalogClient(channel: channels[0], metadata: Metadata(), timeout: timeout)
             var pdes = self.pdes
             var report = self.report ?? ""
@@ -173,10 +187,10 @@ struct BenchCommand: AsyncParsableCommand {
                 reattachPercent: self.reattachWatchers,
                 reattachAfter: self.reattachAfter
             )
-            let result = try await JobBench(plan: plan, clients: clients).run()
+            let result = try await JobBench(plan: plan, clients: clients, slowClients: slowClients).run()
             print(self.json ? result.json() : result.text())
             passed = result.passed
-            for channel in channels {
+            for channel in channels + slowChannels {
                 await channel.close()
             }
             try await group.shutdownGracefully()

@@ -58,6 +58,8 @@ struct StartedJob: Sendable {
 struct JobBench {
     let plan: JobBenchPlan
     let clients: [PlanningClient]
+    /// Slow watchers read through these: a small HTTP/2 window, so the server sees them fall behind.
+    let slowClients: [PlanningClient]
     let clock = ContinuousClock()
 
     func run() async throws -> JobBenchReport {
@@ -73,7 +75,8 @@ struct JobBench {
                     for watcher in 0..<self.plan.watchersPerJob {
                         let slow = watcher < self.plan.slowPerJob
                         let reattaching = watcher >= self.plan.watchersPerJob - self.plan.reattachPerJob
-                        let client = self.clients[(index * self.plan.watchersPerJob + watcher) % self.clients.count]
+                        let pool = slow ? self.slowClients : self.clients
+                        let client = pool[(index * self.plan.watchersPerJob + watcher) % pool.count]
                         watchers.append(
                             Task { await self.watch(client, jobID: jobID, slow: slow, reattaching: reattaching) }
                         )

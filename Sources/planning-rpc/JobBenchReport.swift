@@ -11,7 +11,9 @@ struct JobBenchReport {
     let reattaches: Int
     let events: Int
     let firstEvent: Histogram<UInt64>
+    /// Gaps between consecutive events of prompt (not slow) watchers, and of slow ones (their sleep included).
     let gaps: Histogram<UInt64>
+    let slowGaps: Histogram<UInt64>
     let jobSeconds: [Double]
     /// Non-progress events a watcher never saw (must be 0).
     let sequenceGaps: Int
@@ -39,12 +41,19 @@ struct JobBenchReport {
         self.events = watchers.reduce(0) { $0 + $1.sequences.count + $1.duplicates + $1.outOfOrder }
         var firstEvent = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
         var gaps = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
+        var slowGaps = gaps
         var sequenceGaps = 0
         var progressSkipped = 0
         var errors: [String: Int] = [:]
         for watcher in watchers {
             if let micros = watcher.firstEventMicros { _ = firstEvent.record(min(micros, 600_000_000)) }
-            for micros in watcher.gapMicros { _ = gaps.record(min(micros, 600_000_000)) }
+            for micros in watcher.gapMicros {
+                if watcher.slow {
+                    _ = slowGaps.record(min(micros, 600_000_000))
+                } else {
+                    _ = gaps.record(min(micros, 600_000_000))
+                }
+            }
             if let error = watcher.error { errors["watcher: " + error, default: 0] += 1 }
             guard let replay = replays[watcher.jobID] else { continue }
             let seen = Set(watcher.sequences)
@@ -56,6 +65,7 @@ struct JobBenchReport {
         }
         self.firstEvent = firstEvent
         self.gaps = gaps
+        self.slowGaps = slowGaps
         self.sequenceGaps = sequenceGaps
         self.progressSkipped = progressSkipped
         self.duplicates = watchers.reduce(0) { $0 + $1.duplicates }
@@ -104,6 +114,9 @@ struct JobBenchReport {
             Self.line("time to first event", self.firstEvent),
             Self.line("gap between events", self.gaps),
         ]
+        if self.slowGaps.totalCount > 0 {
+            lines.append(Self.line("  of slow watchers", self.slowGaps))
+        }
         if let slowest = self.jobSeconds.last {
             let median = self.jobSeconds[self.jobSeconds.count / 2]
             lines.append("job duration          p50 \(String(format: "%.2f", median)) s, max \(String(format: "%.2f", slowest)) s")
@@ -145,6 +158,7 @@ struct JobBenchReport {
             "events": self.events,
             "time_to_first_event_us": latency(self.firstEvent),
             "event_gap_us": latency(self.gaps),
+            "slow_event_gap_us": latency(self.slowGaps),
             "sequence_gaps": self.sequenceGaps,
             "progress_skipped": self.progressSkipped,
             "duplicates": self.duplicates,
