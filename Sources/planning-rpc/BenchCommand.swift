@@ -14,7 +14,16 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Load-tests a method with raw request bytes and reports throughput and latency.",
         discussion: """
             A call counts as a success only when it ends with grpc-status 0 (and, for --stream-count, with all \
-            its messages). Each connection keeps --concurrency calls in flight, driven from its event loop.
+            its messages). Each connection keeps --concurrency calls in flight, driven from its event loop. By \
+            default calls go out on the bench's own lean HTTP/2 connection, which costs about what h2load does \
+            per call; --client channel uses the general-purpose GRPCChannel instead.
+
+            Job mode (--jobs N) starts N jobs (--job-kind classify or generate) and watches each with \
+            --watchers-per-job WatchJob calls from sequence 0, some slow (--slow-watchers) and some cancelled and \
+            re-attached from their last sequence (--reattach-watchers). It reports the time to the first event, \
+            the gaps between events, and checks the delivery contract against a full replay of each job: no \
+            sequence skipped but progress ones, no duplicate, every terminal event delivered. It exits 1 when \
+            the contract did not hold.
             """
     )
 
