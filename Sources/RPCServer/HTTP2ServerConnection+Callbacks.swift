@@ -17,6 +17,7 @@ extension HTTP2ServerConnection {
             throw SessionError(code: NGHTTP2_ERR_NOMEM.rawValue)
         }
         defer { nghttp2_session_callbacks_del(callbacks) }
+        nghttp2_session_callbacks_set_on_begin_frame_callback(callbacks, Self.onBeginFrame)
         nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks, Self.onBeginHeaders)
         nghttp2_session_callbacks_set_on_header_callback(callbacks, Self.onHeader)
         nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, Self.onFrameRecv)
@@ -63,6 +64,12 @@ extension HTTP2ServerConnection {
     }
 
     private static let temporalFailure = NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue
+
+    private static let onBeginFrame: nghttp2_on_begin_frame_callback = { _, header, userData in
+        guard let header, header.pointee.type == UInt8(NGHTTP2_HEADERS.rawValue) else { return 0 }
+        HTTP2ServerConnection.connection(userData).headersFrameBegins(streamID: header.pointee.stream_id)
+        return 0
+    }
 
     private static let onBeginHeaders: nghttp2_on_begin_headers_callback = { session, frame, userData in
         guard let frame, frame.pointee.hd.type == UInt8(NGHTTP2_HEADERS.rawValue),

@@ -40,6 +40,13 @@ final class HTTP2ServerConnection: @unchecked Sendable {
     private var idleTimer: Scheduled<Void>?
     private var ageTimer: Scheduled<Void>?
 
+    /// RFC 9113 5.1.1: opening stream N closes every lower idle stream, and a HEADERS on one of those later is
+    /// a connection error PROTOCOL_ERROR. libnghttp2 ignores such a HEADERS silently, so we remember the ids a
+    /// client skipped (a bounded few: clients that skip ids at all skip one or two) and answer as the RFC says.
+    private var highestClientStream: Int32 = 0
+    private var skippedStreams: Set<Int32> = []
+    private static let maxTrackedSkippedStreams = 64
+
     /// Token bucket for the RST_STREAM frames the client makes us send (MadeYouReset).
     private var serverResetTokens: Double
     private var serverResetRefilled = NIODeadline.now()
@@ -211,6 +218,23 @@ final class HTTP2ServerConnection: @unchecked Sendable {
     }
 
     // MARK: Streams
+
+    /// A HEADERS frame starts arriving on `streamID`: GOAWAY PROTOCOL_ERROR when it reopens a stream the
+    /// client skipped.
+    func headersFrameBegins(streamID: Int32) {
+        guard streamID & 1 == 1 else { return }  // even ids: nghttp2 answers them itself
+        if streamID > self.highestClientStream {
+            var skipped = self.highestClientStream == 0 ? 1 : self.highestClientStream + 2
+            while skipped < streamID, self.skippedStreams.count < Self.maxTrackedSkippedStreams {
+                self.skippedStreams.insert(skipped)
+                skipped += 2
+            }
+            self.highestClientStream = streamID
+        } else if self.skippedStreams.contains(streamID) {
+            self.logger.debug("HEADERS on a skipped, closed stream", metadata: ["stream": "\(streamID)"])
+            self.goAway(error: NGHTTP2_PROTOCOL_ERROR, debugData: "HEADERS on closed stream \(streamID)")
+        }
+    }
 
     func beginStream(id: Int32) -> ServerStream {
         let stream = ServerStream(id: id, connection: self)
