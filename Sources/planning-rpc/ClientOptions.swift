@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import RPCClient
 import RPCFraming
@@ -15,6 +16,9 @@ struct ClientOptions: ParsableArguments {
 
     @Option(help: "Caller name sent as x-planning-user.")
     var user: String?
+
+    @Option(help: "Bearer token sent as authorization metadata (or set PLANNING_RPC_TOKEN).")
+    var token: String?
 
     func validate() throws {
         _ = try Self.parse(server: self.server)
@@ -41,6 +45,10 @@ struct ClientOptions: ParsableArguments {
         var metadata = Metadata()
         if let user = self.user, !user.isEmpty, Metadata.isValidValue(user) {
             metadata.add("x-planning-user", user)
+        }
+        if let token = self.token ?? ProcessInfo.processInfo.environment["PLANNING_RPC_TOKEN"], !token.isEmpty {
+            guard Metadata.isValidValue(token) else { throw ValidationError("--token must be printable ASCII") }
+            metadata.add("authorization", "Bearer \(token)")
         }
         return CatalogClient(
             channel: GRPCChannel(host: host, port: port),
