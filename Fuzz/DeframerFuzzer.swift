@@ -28,7 +28,7 @@ private func drain(_ deframer: inout MessageDeframer, into outcome: inout Outcom
     guard outcome.error == nil else { return }
     do {
         while let message = try deframer.next() {
-            precondition(
+            fuzzCheck(
                 message.count <= deframer.maxMessageSize,
                 "message of \(message.count) bytes passed maxMessageSize \(deframer.maxMessageSize)"
             )
@@ -99,10 +99,10 @@ func fuzzDeframer(_ data: UnsafeRawBufferPointer) {
         var deframer = MessageDeframer(maxMessageSize: maxSize, encoding: encoding)
         deframer.append(Array(stream).lazy.map { $0 })
         finish(&deframer, into: &generic)
-        precondition(generic == reference, "Collection append differs from the raw-buffer append")
+        fuzzCheck(generic == reference, "Collection append differs from the raw-buffer append")
     }
 
-    precondition(
+    fuzzCheck(
         chunked == reference,
         "chunked result differs: \(chunked.messages.count) vs \(reference.messages.count) messages, "
             + "\(String(describing: chunked.error)) vs \(String(describing: reference.error)), "
@@ -121,7 +121,7 @@ func fuzzDeframer(_ data: UnsafeRawBufferPointer) {
             expected.append(Array(stream[(index + 5)..<(index + 5 + length)]))
             index += 5 + length
         }
-        precondition(reference.messages == expected, "identity messages are not the framed bodies")
+        fuzzCheck(reference.messages == expected, "identity messages are not the framed bodies")
     }
 }
 
@@ -129,4 +129,11 @@ func fuzzDeframer(_ data: UnsafeRawBufferPointer) {
 public func deframerFuzzerEntry(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     fuzzDeframer(UnsafeRawBufferPointer(start: data, count: size))
     return 0
+}
+
+/// `precondition` that keeps its message in -O builds (where precondition prints none).
+private func fuzzCheck(_ condition: Bool, _ message: @autoclosure () -> String) {
+    if !condition {
+        fatalError(message())
+    }
 }
