@@ -48,10 +48,29 @@ public enum RequestHeadValidator {
         case UInt8(ascii: ";"):
             return .some(nil)
         case UInt8(ascii: "+"):
-            let subtype = rest.dropFirst().prefix { $0 != UInt8(ascii: ";") }
+            var subtype = rest.dropFirst().prefix { $0 != UInt8(ascii: ";") }
+            // Optional whitespace may precede the parameters (RFC 9110 §8.3.1).
+            while let last = subtype.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
+                subtype = subtype.dropLast()
+            }
+            // The subtype is echoed in the response's content-type (ResponseHead.headers), so it must be a token
+            // (RFC 9110 §5.6.2): found by fuzzing, a control byte such as 0x19 or a non-ASCII byte was copied into
+            // a response header that strict HTTP/2 peers refuse. Such a content-type is not a valid media type: 415.
+            guard subtype.allSatisfy(isTokenByte) else { return nil }
             return .some(subtype.isEmpty ? nil : String(decoding: subtype, as: UTF8.self).lowercased())
         default:
             return nil
+        }
+    }
+
+    /// True for RFC 9110 `tchar`: ALPHA, DIGIT and ``!#$%&'*+-.^_`|~``.
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default:
+            "!#$%&'*+-.^_`|~".utf8.contains(byte)
         }
     }
 

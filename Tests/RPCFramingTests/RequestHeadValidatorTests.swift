@@ -61,6 +61,7 @@ struct RequestHeadValidatorTests {
         ("application/grpc", String?.none), ("application/grpc+proto", "proto"), ("application/grpc+json", "json"),
         ("application/grpc+custom", "custom"), ("application/grpc;charset=utf-8", nil),
         ("application/grpc+proto;x=y", "proto"), ("application/grpc+", nil), ("Application/GRPC+Proto", "proto"),
+        ("application/grpc+proto ;x=y", "proto"),
     ])
     func acceptedContentTypes(_ contentType: String, _ subtype: String?) throws {
         let head = try RequestHeadValidator.validate(Self.replacing("content-type", with: contentType)).get()
@@ -70,6 +71,9 @@ struct RequestHeadValidatorTests {
     @Test(arguments: [
         String?.none, "", "application/json", "application/grpcx", "application/grpc-web", "text/plain",
         "application/grp", "application/grpc proto",
+        // Found by RequestHeadFuzzer: the subtype is echoed in the response content-type, so it must be a token.
+        "application/grpc+prot\u{19}o", "application/grpc+pr\u{FFFD}to", "application/grpc+a b",
+        "application/grpc+a\u{7F}",
     ])
     func otherContentTypesAre415(_ contentType: String?) {
         let rejection = Self.rejection(Self.replacing("content-type", with: contentType))
