@@ -6,14 +6,14 @@ ABUSE := ../shared/abuse/abuse_cases.py
 DAEMON_DEBUG := .build/debug/planning-rpcd
 DAEMON_RELEASE := .build/release/planning-rpcd
 
-.PHONY: run test deps venv build-tests test-swift test-interop test-abuse release clean
+.PHONY: run test deps venv build-tests test-swift test-interop test-abuse test-fuzz-replay release clean
 
 run: deps
 	$(SWIFT) build -c release --product planning-rpcd
 	$(DAEMON_RELEASE) --host 127.0.0.1 --port 50051 --data-dir ./data --demo-data --enable-bench-service --simulated-model-latency-ms 50
 
 # One debug build serves the Swift tests, the interop suite and the abuse battery.
-test: deps venv build-tests test-swift test-interop test-abuse
+test: deps venv build-tests test-swift test-interop test-abuse test-fuzz-replay
 
 deps:
 	@scripts/install-deps
@@ -39,6 +39,10 @@ test-interop:
 test-abuse:
 	@if [ -f $(ABUSE) ]; then scripts/run-abuse $(PYTHON) $(DAEMON_DEBUG) $(ABUSE); \
 	else echo "test-abuse: $(ABUSE) not found; skipped (the interop suite covers our own limits)"; fi
+
+# Every committed fuzz corpus input and fail case, replayed under AddressSanitizer (Fuzz/README.md).
+test-fuzz-replay:
+	scripts/fuzz-replay
 
 release:
 	$(SWIFT) build -c release --product planning-rpcd
