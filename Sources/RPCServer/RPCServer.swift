@@ -117,11 +117,13 @@ public final class RPCServer: Sendable {
 
     /// Stops accepting, drains every connection (GOAWAY in two steps, calls in flight finish),
     /// and after `drainTimeout` closes what is left, cancelling its calls.
+    /// A second call returns at once: the first one owns the drain (and the event loops).
     public func shutdownGracefully() async {
-        let (listener, connections) = self.state.withLockedValue { state in
-            state.shuttingDown = true
-            return (state.listener, Array(state.connections.values))
+        let (first, listener, connections) = self.state.withLockedValue { state in
+            defer { state.shuttingDown = true }
+            return (!state.shuttingDown, state.listener, Array(state.connections.values))
         }
+        guard first else { return }
         self.logger.info("shutting down", metadata: ["connections": "\(connections.count)"])
         try? await listener?.close()
         for channel in connections {

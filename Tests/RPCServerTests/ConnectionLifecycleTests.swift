@@ -37,6 +37,21 @@ struct ConnectionLifecycleTests {
         }
     }
 
+    @Test func aSecondShutdownReturnsAtOnce() async throws {
+        var configuration = ServerConfiguration()
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
+        configuration.threads = 1
+        var router = RPCRouter()
+        router.register(TestServices(probe: Probe()))
+        let server = RPCServer(configuration: configuration, router: router, logger: Logger(label: "test.server"))
+        try await server.start()
+        await server.shutdownGracefully()
+        // Before, the second call scheduled work on event loops the first had shut down, and hung.
+        await server.shutdownGracefully()
+        #expect(server.connectionCount == 0)
+    }
+
     @Test func aNewCallReconnectsAfterTheServerComesBack() async throws {
         var configuration = ServerConfiguration()
         configuration.host = "127.0.0.1"
