@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Logging
 public import RPCFraming
 
 /// Maps what the planning layer throws to the status a client should see.
@@ -7,6 +8,8 @@ public import RPCFraming
 /// RPC errors pass through; anything else is a server fault: INTERNAL with a generic message, the detail
 /// only in the log, so no database text reaches a client.
 public enum ServiceErrors {
+    private static let logger = Logger(label: "planning-rpcd.service")
+
     public static func rpcError(_ error: any Error) -> RPCError {
         switch error {
         case let error as RPCError:
@@ -21,6 +24,8 @@ public enum ServiceErrors {
         case is CancellationError:
             return RPCError(code: .cancelled, message: "the call was cancelled")
         default:
+            // The client gets a generic message; the detail (a database error, say) is only here.
+            Self.logger.error("request failed with an internal error", metadata: ["error": "\(error)"])
             return RPCError(code: .internalError, message: "internal error")
         }
     }
