@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // C libraries, each a module map and a shim header, nothing else.
@@ -132,6 +134,7 @@ let package = Package(
             dependencies: [
                 "RPCServer",
                 "PlanningRPC",
+                "PlanningPostgres",
                 "PlanningEngine",
                 "OpenAIEngine",
                 "RPCServices",
@@ -218,6 +221,21 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The PostgreSQL store: the same PlanningStore and JobStore on PostgresNIO, with a shared job queue
+        // (leases, SKIP LOCKED claims) and LISTEN/NOTIFY fan-out, for several daemons on one database.
+        .target(
+            name: "PlanningPostgres",
+            dependencies: [
+                "PlanningRPC",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strict
+        ),
+
         // gRPC's standard services over any router: health checking and server reflection. Knows nothing of planning.
         .target(
             name: "RPCServices",
@@ -273,6 +291,7 @@ let package = Package(
             name: "PlanningRPCTests",
             dependencies: [
                 "PlanningRPC",
+                "PlanningPostgres",
                 "PlanningEngine",
                 "RPCFraming",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),

@@ -1,7 +1,7 @@
 import GRDB
 
 extension SQLiteStore: JobRequestLookup {
-    func job(owner: String, requestID: String) async throws -> JobRecord? {
+    package func job(owner: String, requestID: String) async throws -> JobRecord? {
         try await pool.read { db in
             try Row.fetchOne(
                 db, sql: "SELECT * FROM jobs WHERE owner = ? AND request_id = ?", arguments: [owner, requestID]
