@@ -215,3 +215,112 @@ def test_claim_and_fan_out_latency_across_instances(database):
         a.stop()
         if b:
             b.stop()
+
+
+class FlakyProxy:
+    """A TCP proxy in front of the database that can be taken down (listener closed, every connection cut) and
+    brought back on the same port: the database as the daemon sees it when it fails and returns."""
+
+    def __init__(self, target_port):
+        import socket
+        self.socket = socket
+        self.target_port = target_port
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+        self.connections = []
+        self.lock = threading.Lock()
+        self.listener = None
+        self.up()
+
+    def up(self):
+        listener = self.socket.socket()
+        listener.setsockopt(self.socket.SOL_SOCKET, self.socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self.listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def down(self):
+        # shutdown() first: on Linux, close() alone does not wake a thread blocked in accept(), which would go on
+        # accepting.
+        try:
+            self.listener.shutdown(self.socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.listener.close()
+        with self.lock:
+            connections, self.connections = self.connections, []
+        for connection in connections:
+            try:
+                connection.shutdown(self.socket.SHUT_RDWR)
+            except OSError:
+                pass
+            connection.close()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            server = self.socket.create_connection(("127.0.0.1", self.target_port))
+            with self.lock:
+                self.connections += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, sink):
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                sink.sendall(data)
+        except OSError:
+            pass
+        for end in (source, sink):
+            try:
+                end.close()
+            except OSError:
+                pass
+
+
+def test_database_down_is_unavailable_within_the_timeout_and_recovers_without_restart(database):
+    target_port = int(database.split("@", 1)[1].split("/", 1)[0].rsplit(":", 1)[1])
+    proxy = FlakyProxy(target_port)
+    proxied = database.replace(":%d/" % target_port, ":%d/" % proxy.port)
+    daemon = instance(proxied, "a", "--demo-data", "--database-timeout", "2")
+    try:
+        with grpc.insecure_channel(daemon.address) as channel:
+            catalog = stubs(channel)[0]
+            assert catalog.ListCycles(c.ListCyclesRequest(), timeout=10).cycles
+            proxy.down()
+            for _ in range(3):
+                started = time.monotonic()
+                with pytest.raises(grpc.RpcError) as failure:
+                    catalog.ListCycles(c.ListCyclesRequest(), timeout=10)
+                assert failure.value.code() == grpc.StatusCode.UNAVAILABLE, failure.value
+                assert time.monotonic() - started < 5, "answered within --database-timeout, not the call's deadline"
+            proxy.up()
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    assert catalog.ListCycles(c.ListCyclesRequest(), timeout=10).cycles
+                    break
+                except grpc.RpcError as error:
+                    assert error.code() == grpc.StatusCode.UNAVAILABLE, error
+                    assert time.monotonic() < deadline, "the daemon did not recover by itself"
+                    time.sleep(0.2)
+            # Jobs work again too, on the same process.
+            report = demo_report(catalog)
+            planning = stubs(channel)[1]
+            run_to_end(planning.GenerateAttributes(
+                p.GenerateAttributesRequest(report_id=report.id, auto_create=True), timeout=60))
+        assert daemon.process.poll() is None
+        assert "password" not in daemon.log().lower()
+    finally:
+        daemon.stop()
+        proxy.down()
