@@ -27,7 +27,7 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "Seconds a job's lease lasts without renewal; a dead instance's jobs move on after it.")
     var jobLeaseSeconds = 15.0
 
-    @Option(help: "This instance's id in job leases (default: random per process).")
+    @Option(help: "This instance's id in job leases, unique among the instances (default: random per process).")
     var instanceId: String?
 
     func validate() throws {
