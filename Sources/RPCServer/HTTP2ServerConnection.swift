@@ -15,6 +15,8 @@ final class HTTP2ServerConnection: @unchecked Sendable {
     let eventLoop: any EventLoop
     let executor: EventLoopTaskExecutor
     let peer: String
+    /// The RFC 4514 subject of the client certificate on a TLS connection, nil on plaintext or without one.
+    let tlsPeerSubject: String?
     var logger: Logger
 
     private(set) var session: OpaquePointer?
@@ -67,6 +69,7 @@ final class HTTP2ServerConnection: @unchecked Sendable {
         router: RPCRouter,
         eventLoop: any EventLoop,
         peer: String,
+        tlsPeerSubject: String? = nil,
         logger: Logger
     ) {
         self.configuration = configuration
@@ -74,6 +77,7 @@ final class HTTP2ServerConnection: @unchecked Sendable {
         self.eventLoop = eventLoop
         self.executor = EventLoopTaskExecutor(eventLoop: eventLoop)
         self.peer = peer
+        self.tlsPeerSubject = tlsPeerSubject
         self.logger = logger
         self.serverResetTokens = Double(configuration.serverResetRateBurst)
     }

@@ -97,6 +97,9 @@ struct PlanningRPCD: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @OptionGroup(title: "TLS")
+    var tls: ServerTLSOptions
+
     func validate() throws {
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be 0...65535") }
         guard (0...65535).contains(self.adminPort) else { throw ValidationError("--admin-port must be 0...65535") }
@@ -154,6 +157,7 @@ struct PlanningRPCD: AsyncParsableCommand {
         configuration.maxConnectionAge = Self.duration(self.maxConnectionAge)
         configuration.keepaliveInterval = Self.duration(self.keepaliveInterval)
         configuration.drainTimeout = Self.duration(self.drainTimeout) ?? .zero
+        configuration.tls = try self.tls.configuration()
 
         let store: SQLiteStore
         do {
@@ -188,6 +192,11 @@ struct PlanningRPCD: AsyncParsableCommand {
         }
         try surface.register(into: &router)
         let server = RPCServer(configuration: configuration, router: router, logger: logger)
+        let reload = ReloadSignal(logger: logger)
+        if configuration.tls != nil {
+            reload.add("tls") { try server.reloadTLS() }
+        }
+        reload.start()
         let admin = surface.adminServer(host: self.adminHost, port: self.adminPort, server: server, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
