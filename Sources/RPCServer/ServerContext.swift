@@ -10,6 +10,12 @@ public struct ServerContext: Sendable {
     public let deadline: ContinuousClock.Instant?
     /// The `:authority` the client addressed.
     public let authority: String?
+    /// The subject of the client certificate verified by mTLS, e.g. `CN=alice,O=Blue`; nil on plaintext or
+    /// without a client certificate.
+    public var tlsPeerSubject: String?
+    /// The caller as a ``CallInterceptor`` (the authenticator) established it; nil when no authenticator runs or
+    /// the method is exempt from authentication.
+    public var principal: AuthenticatedPrincipal?
 
     public init(path: String, peer: String, deadline: ContinuousClock.Instant?, authority: String?) {
         self.path = path
