@@ -299,6 +299,6 @@ def test_refuses_a_non_loopback_host_without_authentication():
     # With --insecure-no-auth it starts, and warns.
     d = Daemon(["--host", "0.0.0.0", "--insecure-no-auth"])
     try:
-        assert d.wait_for_log("authentication is OFF.*NETWORK", timeout=5)
+        assert d.wait_for_log("listening=NETWORK.*authentication is OFF", timeout=5)
     finally:
         d.stop()
