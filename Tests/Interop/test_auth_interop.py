@@ -21,6 +21,7 @@ from grpc_reflection.v1alpha import reflection_pb2
 from grpc_status import rpc_status
 
 from conftest import Daemon
+from test_surface import scrape
 from planning_stubs import catalog_pb2 as c
 from planning_stubs import catalog_pb2_grpc as cg
 from planning_stubs import planning_pb2 as p
@@ -260,6 +261,31 @@ def test_quotas_at_and_one_past_the_limit(channel):
     finally:
         planning.CancelJob(p.CancelJobRequest(job_id=job_id), metadata=metadata, timeout=10)
         long_job.cancel()
+
+
+def test_quotas_and_refused_credentials_are_exported_as_metrics(secured, channel):
+    """Runs after the quota test (pytest keeps file order): its refusals and quincy's gauges are on /metrics."""
+    before = scrape(secured.admin_port())
+    catalog = cg.CatalogServiceStub(channel)
+    for _ in range(3):
+        unauthenticated(catalog.ListCycles, c.ListCyclesRequest(), metadata=bearer("nobody's-token"))
+    samples = scrape(secured.admin_port())
+    invalid = ("rpc_auth_failures_total", (("reason", "invalid_token"),))
+    assert samples[invalid] - before.get(invalid, 0) == 3
+    rejected = lambda quota: samples.get(("planning_quota_rejections_total",
+                                          (("principal", "quincy"), ("quota", quota))), 0)
+    assert rejected("watch_streams") == 1
+    assert rejected("running_jobs") >= 1
+    for gauge in ("planning_quota_jobs_running", "planning_quota_jobs_queued", "planning_quota_watch_streams"):
+        assert (gauge, (("principal", "quincy"),)) in samples
+    assert samples[("planning_quota_jobs_running", (("principal", "alice"),))] >= 0
+
+
+def test_cli_hashes_a_token_as_sha256sum_does():
+    result = subprocess.run([os.environ["PLANNING_RPC"], "auth", "hash-token"], input="alice-t0ken\n",
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == sha256("alice-t0ken")
 
 
 def test_principal_file_reloads_on_sighup(files, secured, channel):
