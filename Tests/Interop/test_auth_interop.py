@@ -328,3 +328,42 @@ def test_refuses_a_non_loopback_host_without_authentication():
         assert d.wait_for_log("listening=NETWORK.*authentication is OFF", timeout=5)
     finally:
         d.stop()
+
+
+def test_rs256_jwt_with_issuer_check():
+    """RS256 keys from openssl; the daemon holds only the public key."""
+    folder = tempfile.mkdtemp(prefix="planning-rs256-")
+    private, public = os.path.join(folder, "key.pem"), os.path.join(folder, "public.pem")
+    subprocess.run(["openssl", "genrsa", "-out", private, "2048"], check=True, capture_output=True, timeout=60)
+    subprocess.run(["openssl", "rsa", "-in", private, "-pubout", "-out", public], check=True, capture_output=True,
+                   timeout=60)
+
+    def rs256(values, key=private):
+        head = b64url(json.dumps({"alg": "RS256", "typ": "JWT"}).encode())
+        body = b64url(json.dumps(values).encode())
+        signed = subprocess.run(["openssl", "dgst", "-sha256", "-sign", key], input=("%s.%s" % (head, body)).encode(),
+                                check=True, capture_output=True, timeout=60).stdout
+        return "%s.%s.%s" % (head, body, b64url(signed))
+
+    d = Daemon(["--auth-jwt-rs256-public-key", public, "--auth-jwt-issuer", "https://idp.example",
+                "--auth-jwt-audience", AUDIENCE])
+    try:
+        with grpc.insecure_channel(d.address) as ch:
+            planning = pg.PlanningServiceStub(ch)
+            good = rs256(claims(iss="https://idp.example", roles=["admin"]))
+            planning.ListJobs(p.ListJobsRequest(), metadata=bearer(good), timeout=10)
+            assert "issuer" in unauthenticated(planning.ListJobs, p.ListJobsRequest(),
+                                               metadata=bearer(rs256(claims(iss="https://evil.example"))))
+            other = os.path.join(folder, "other.pem")
+            subprocess.run(["openssl", "genrsa", "-out", other, "2048"], check=True, capture_output=True, timeout=60)
+            assert "signature" in unauthenticated(
+                planning.ListJobs, p.ListJobsRequest(),
+                metadata=bearer(rs256(claims(iss="https://idp.example"), key=other)))
+            # HS256 is not configured on this daemon: a token signed with the public key as secret is refused.
+            with open(public, "rb") as f:
+                assert "HS256 is not accepted" in unauthenticated(
+                    planning.ListJobs, p.ListJobsRequest(),
+                    metadata=bearer(jwt(claims(iss="https://idp.example"), secret=f.read())))
+    finally:
+        d.stop()
+
