@@ -7,8 +7,9 @@ import Synchronization
 
 /// Authenticates every call at the router (``RPCRouter/intercept(with:)``), whatever transport carries it.
 ///
-/// A call presents `authorization: Bearer <token>`: a JWT (three base64url parts) when a JWT key is configured,
-/// verified by ``JWTVerifier``; otherwise an opaque token, looked up by its SHA-256 in the ``PrincipalDirectory``.
+/// A call presents `authorization: Bearer <token>`: an opaque token, looked up by its SHA-256 in the
+/// ``PrincipalDirectory``, or else a JWT (three base64url parts) when a JWT key is configured, verified by
+/// ``JWTVerifier``.
 /// Without that header, an mTLS client-certificate subject (``ServerContext/tlsPeerSubject``) listed in the
 /// principal file is the principal. Anything else is UNAUTHENTICATED, except the exempt methods, which run with no
 /// principal. Messages say what is wrong, never the token.
@@ -59,6 +60,10 @@ public final class Authenticator: CallInterceptor {
             guard let token = Self.bearerToken(authorization) else {
                 throw self.refuse("malformed", context, "authorization metadata must be 'Bearer <token>'")
             }
+            // The principal file first: an opaque token may contain dots too, and the lookup is cheap.
+            if let principal = credentials.directory.principal(forToken: token) {
+                return principal
+            }
             if let jwt = credentials.jwt, JWTVerifier.looksLikeJWT(token) {
                 do {
                     var principal = try jwt.verify(token)
@@ -71,10 +76,7 @@ public final class Authenticator: CallInterceptor {
                     throw self.refuse("invalid_jwt", context, error.description)
                 }
             }
-            guard let principal = credentials.directory.principal(forToken: token) else {
-                throw self.refuse("invalid_token", context, "invalid bearer token")
-            }
-            return principal
+            throw self.refuse("invalid_token", context, "invalid bearer token")
         }
         if let subject = context.tlsPeerSubject {
             guard let principal = credentials.directory.principal(forSubject: subject) else {

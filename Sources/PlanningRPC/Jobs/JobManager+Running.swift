@@ -31,7 +31,7 @@ extension JobManager {
                 state.hubs[job.id] = hub
                 return hub
             }
-            quotas.started(jobID: job.id)
+            quotas.started(jobID: job.id, principal: job.owner)
             let task = Task { await self.execute(job, hub: hub) }
             hub.attach(task)
             if Task.isCancelled { hub.requestStop(.shutdown) }

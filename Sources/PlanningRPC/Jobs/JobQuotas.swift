@@ -39,9 +39,14 @@ public final class JobQuotas: Sendable {
         var watches = 0
     }
 
-    struct TrackedJob: Sendable {
-        let principal: String
-        var running: Bool
+    /// Where a job is, as far as the counts go. A worker can claim a job between its creation and
+    /// ``track(jobID:principal:)``, and a cancel can end it there too: the transitions are recorded whatever order they
+    /// come in.
+    enum TrackedJob: Sendable {
+        case queued(String)
+        case running(String)
+        /// Ended before it was tracked: the reservation is given back when it is.
+        case ended
     }
 
     struct State: Sendable {
@@ -97,42 +102,69 @@ public final class JobQuotas: Sendable {
 
     /// Ties a reservation to the job it created.
     public func track(jobID: String, principal: String) {
-        self.state.withLock { $0.jobs[jobID] = TrackedJob(principal: principal, running: false) }
+        self.state.withLock { state in
+            switch state.jobs[jobID] {
+            case nil:
+                state.jobs[jobID] = .queued(principal)
+            case .running?:
+                // Claimed before this: it counts as running already; its reservation is no longer queued.
+                state.usage[principal, default: Usage()].queued -= 1
+            case .ended?:
+                state.usage[principal, default: Usage()].queued -= 1
+                state.jobs[jobID] = nil
+            case .queued?:
+                break
+            }
+        }
+        self.publish(principal)
     }
 
     /// A job found queued in the store at start, counted without a reservation.
     public func trackRecovered(jobID: String, principal: String) {
         self.state.withLock { state in
             guard state.jobs[jobID] == nil else { return }
-            state.jobs[jobID] = TrackedJob(principal: principal, running: false)
+            state.jobs[jobID] = .queued(principal)
             state.usage[principal, default: Usage()].queued += 1
         }
         self.publish(principal)
     }
 
-    /// A worker started the job: it moves from queued to running.
-    public func started(jobID: String) {
-        let principal: String? = self.state.withLock { state in
-            guard var job = state.jobs[jobID], !job.running else { return nil }
-            job.running = true
-            state.jobs[jobID] = job
-            state.usage[job.principal, default: Usage()].queued -= 1
-            state.usage[job.principal, default: Usage()].running += 1
-            return job.principal
+    /// A worker started the job of `principal`: it moves from queued to running.
+    public func started(jobID: String, principal: String) {
+        self.state.withLock { state in
+            switch state.jobs[jobID] {
+            case .queued?:
+                state.usage[principal, default: Usage()].queued -= 1
+                state.usage[principal, default: Usage()].running += 1
+                state.jobs[jobID] = .running(principal)
+            case nil:
+                state.usage[principal, default: Usage()].running += 1
+                state.jobs[jobID] = .running(principal)
+            case .running?, .ended?:
+                break
+            }
         }
-        if let principal { self.publish(principal) }
+        self.publish(principal)
     }
 
     /// The job ended (or left this process): it no longer counts.
     public func ended(jobID: String) {
         let principal: String? = self.state.withLock { state in
-            guard let job = state.jobs.removeValue(forKey: jobID) else { return nil }
-            if job.running {
-                state.usage[job.principal, default: Usage()].running -= 1
-            } else {
-                state.usage[job.principal, default: Usage()].queued -= 1
+            switch state.jobs[jobID] {
+            case .queued(let principal)?:
+                state.usage[principal, default: Usage()].queued -= 1
+                state.jobs[jobID] = nil
+                return principal
+            case .running(let principal)?:
+                state.usage[principal, default: Usage()].running -= 1
+                state.jobs[jobID] = nil
+                return principal
+            case nil:
+                state.jobs[jobID] = .ended
+                return nil
+            case .ended?:
+                return nil
             }
-            return job.principal
         }
         if let principal { self.publish(principal) }
     }

@@ -40,7 +40,7 @@ import Testing
         // Another principal has its own count.
         try quotas.reserveJob(for: Caller(name: "bob", team: "blue"))
         // A job that starts frees a queued slot.
-        quotas.started(jobID: "j1")
+        quotas.started(jobID: "j1", principal: "alice")
         #expect(quotas.usage(of: "alice") == (running: 1, queued: 1, watches: 0))
         try quotas.reserveJob(for: Self.alice)
         // A reservation that created nothing gives its slot back.
@@ -61,7 +61,7 @@ import Testing
         // Queued, not running yet: the running limit is not reached.
         try quotas.reserveJob(for: Self.alice)
         quotas.track(jobID: "j2", principal: "alice")
-        quotas.started(jobID: "j1")
+        quotas.started(jobID: "j1", principal: "alice")
         Self.expectQuotaFailure("running jobs: 1 of 1 in use") { try quotas.reserveJob(for: Self.alice) }
         quotas.ended(jobID: "j1")
         try quotas.reserveJob(for: Self.alice)
@@ -95,5 +95,21 @@ import Testing
             try quotas.openWatch(for: Self.alice)
         }
         #expect(quotas.usage(of: "alice") == (running: 0, queued: 100, watches: 100))
+    }
+
+    @Test func aJobClaimedOrEndedBeforeItIsTrackedIsCountedRight() throws {
+        let quotas = JobQuotas(defaults: [.runningJobs: 1])
+        // A worker claims the job between its creation and track().
+        try quotas.reserveJob(for: Self.alice)
+        quotas.started(jobID: "early", principal: "alice")
+        quotas.track(jobID: "early", principal: "alice")
+        #expect(quotas.usage(of: "alice") == (running: 1, queued: 0, watches: 0))
+        Self.expectQuotaFailure("running jobs: 1 of 1 in use") { try quotas.reserveJob(for: Self.alice) }
+        quotas.ended(jobID: "early")
+        // A cancel ends the job between its creation and track().
+        try quotas.reserveJob(for: Self.alice)
+        quotas.ended(jobID: "gone")
+        quotas.track(jobID: "gone", principal: "alice")
+        #expect(quotas.usage(of: "alice") == (running: 0, queued: 0, watches: 0))
     }
 }
