@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // C libraries, each a module map and a shim header, nothing else.
@@ -121,6 +122,33 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                "RPCAuth",
+            ],
+            swiftSettings: strict
+        ),
+
+        // Authentication at the router: bearer tokens (hashed at rest), HS256/RS256 JWTs, mTLS subjects.
+        .target(
+            name: "RPCAuth",
+            dependencies: [
+                "RPCFraming",
+                "RPCServer",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(
+            name: "RPCAuthTests",
+            dependencies: [
+                "RPCAuth",
+                "RPCFraming",
+                "RPCServer",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
@@ -156,6 +184,7 @@ let package = Package(
                 "OpenAIEngine",
                 "RPCServices",
                 "AdminServer",
+                "RPCAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -230,6 +259,7 @@ let package = Package(
                 "RPCProtobuf",
                 "PlanningEngine",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -295,6 +325,8 @@ let package = Package(
                 "PlanningRPC",
                 "PlanningEngine",
                 "RPCFraming",
+                "RPCProtobuf",
+                "RPCServer",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -100,6 +100,9 @@ struct PlanningRPCD: AsyncParsableCommand {
     @OptionGroup(title: "TLS")
     var tls: ServerTLSOptions
 
+    @OptionGroup(title: "Authentication, authorization and quotas")
+    var auth: AuthOptions
+
     func validate() throws {
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be 0...65535") }
         guard (0...65535).contains(self.adminPort) else { throw ValidationError("--admin-port must be 0...65535") }
@@ -131,6 +134,7 @@ struct PlanningRPCD: AsyncParsableCommand {
         guard Logger.Level(rawValue: self.logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
+        try self.auth.validate(host: self.host)
     }
 
     func run() async throws {
@@ -181,6 +185,7 @@ struct PlanningRPCD: AsyncParsableCommand {
         jobConfiguration.maxQueuedJobs = self.maxQueuedJobs
         jobConfiguration.heartbeatInterval = .milliseconds(Int64(self.heartbeatInterval * 1000))
         jobConfiguration.retention = .seconds(Int64(self.jobRetentionDays * 86400))
+        jobConfiguration.quotas = self.auth.quotas
         let jobs = JobManager(store: store, engine: engine, configuration: jobConfiguration, logger: logger)
         try await jobs.start()
 
@@ -191,12 +196,16 @@ struct PlanningRPCD: AsyncParsableCommand {
             router.register(EchoService())
         }
         try surface.register(into: &router)
-        let server = RPCServer(configuration: configuration, router: router, logger: logger)
         let reload = ReloadSignal(logger: logger)
+        if let authenticator = try self.auth.makeAuthenticator(host: self.host, logger: logger) {
+            router.intercept(with: authenticator)
+            reload.add("credentials") { try authenticator.reload() }
+        }
+        let server = RPCServer(configuration: configuration, router: router, logger: logger)
         if configuration.tls != nil {
             reload.add("tls") { try server.reloadTLS() }
         }
-        reload.start()
+        reload.install()
         let admin = surface.adminServer(host: self.adminHost, port: self.adminPort, server: server, logger: logger)
         let group = ServiceGroup(
             configuration: .init(

@@ -31,6 +31,7 @@ extension JobManager {
                 state.hubs[job.id] = hub
                 return hub
             }
+            quotas.started(jobID: job.id, principal: job.owner)
             let task = Task { await self.execute(job, hub: hub) }
             hub.attach(task)
             if Task.isCancelled { hub.requestStop(.shutdown) }
@@ -132,6 +133,7 @@ extension JobManager {
         state.withLock { state in
             if state.hubs[hub.jobID] === hub { state.hubs[hub.jobID] = nil }
         }
+        quotas.ended(jobID: hub.jobID)
     }
 
     // MARK: Recovery
@@ -160,6 +162,7 @@ extension JobManager {
                 lastSequence = record.sequence
                 logger.info("job re-queued after a restart", metadata: ["job.id": "\(job.id)"])
             }
+            quotas.trackRecovered(jobID: job.id, principal: job.owner)
             hubs[job.id] = JobHub(
                 jobID: job.id, lastSequence: lastSequence, bufferCapacity: configuration.watcherBufferCapacity)
         }

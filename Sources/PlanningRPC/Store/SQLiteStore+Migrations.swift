@@ -156,6 +156,7 @@ extension SQLiteStore {
                     );
                     """)
         }
+        registerJobTeam(&migrator)
         return migrator
     }
 }

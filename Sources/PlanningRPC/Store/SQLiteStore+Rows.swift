@@ -120,7 +120,7 @@ extension JobRecord {
         }
         self.init(
             rowID: row["seq"], id: row["id"], kind: try row.enumValue("kind"), state: try row.enumValue("state"),
-            owner: row["owner"], cycleID: row["cycle_id"], reportID: row["report_id"],
+            owner: row["owner"], team: row["team"], cycleID: row["cycle_id"], reportID: row["report_id"],
             requestID: row["request_id"], request: row["request"], cancelOnDisconnect: row["cancel_on_disconnect"],
             deadline: row.optionalDate("deadline"), step: row["step"], percent: row["percent"],
             itemsDone: row["items_done"], itemsTotal: row["items_total"], createTime: row.date("create_time"),
