@@ -79,7 +79,12 @@ public struct ConfigurationLoader: Sendable {
     /// dash a value.
     private static func arguments(for entry: ResolvedConfiguration.Entry) -> [String] {
         switch entry.option.kind {
-        case .flag: entry.values.last == "true" ? [entry.option.flag] : []
+        case .flag:
+            if entry.values.last == "true" {
+                [entry.option.flag]
+            } else {
+                entry.option.inversion.map { ["--" + $0] } ?? []
+            }
         case .option: entry.values.map { "\(entry.option.flag)=\($0)" }
         }
     }
@@ -95,6 +100,10 @@ public struct ConfigurationLoader: Sendable {
             guard argument.hasPrefix("--") else { continue }
             let body = argument.dropFirst(2)
             let name = String(body.prefix(while: { $0 != "=" }))
+            if let flag = self.schema.inverted(name) {
+                given[flag.name, default: []].append("false")
+                continue
+            }
             guard let option = self.schema[name] else { continue }
             switch option.kind {
             case .flag:

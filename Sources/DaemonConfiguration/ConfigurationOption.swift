@@ -19,13 +19,19 @@ public struct ConfigurationOption: Sendable, Hashable {
     public let defaultValue: String?
     /// The option's help text.
     public let abstract: String
+    /// For a flag declared with an inversion (`--x/--no-x`), the inverted name (`no-x`), which is how false is
+    /// given; nil for a plain flag, whose false is its absence.
+    public let inversion: String?
 
-    public init(name: String, kind: Kind, isRepeating: Bool, defaultValue: String?, abstract: String) {
+    public init(
+        name: String, kind: Kind, isRepeating: Bool, defaultValue: String?, abstract: String, inversion: String? = nil
+    ) {
         self.name = name
         self.kind = kind
         self.isRepeating = isRepeating
         self.defaultValue = defaultValue
         self.abstract = abstract
+        self.inversion = inversion
     }
 
     /// The command-line spelling, `--name`.

@@ -8,6 +8,7 @@ public struct ConfigurationSchema: Sendable {
     /// Every option, in the command's declaration order.
     public let options: [ConfigurationOption]
     private let byName: [String: ConfigurationOption]
+    private let inversions: [String: ConfigurationOption]
 
     /// Options that ArgumentParser adds and no source other than the command line may set.
     static let builtIn: Set<String> = ["help", "version", "experimental-dump-help", "generate-completion-script"]
@@ -15,6 +16,8 @@ public struct ConfigurationSchema: Sendable {
     public init(options: [ConfigurationOption]) {
         self.options = options
         self.byName = Dictionary(options.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let inverted = options.compactMap { option in option.inversion.map { ($0, option) } }
+        self.inversions = Dictionary(inverted, uniquingKeysWith: { first, _ in first })
     }
 
     /// The schema of `command`: its long options and flags, without `--help` and `--version`.
@@ -50,15 +53,37 @@ public struct ConfigurationSchema: Sendable {
             guard let long = names.first(where: { $0["kind"] as? String == "long" })?["name"] as? String,
                 !Self.builtIn.contains(long)
             else { continue }
-            options.append(
-                ConfigurationOption(
-                    name: long, kind: kind, isRepeating: argument["isRepeating"] as? Bool ?? false,
-                    defaultValue: argument["defaultValue"] as? String, abstract: argument["abstract"] as? String ?? ""
-                ))
+            let option = ConfigurationOption(
+                name: long, kind: kind, isRepeating: argument["isRepeating"] as? Bool ?? false,
+                defaultValue: argument["defaultValue"] as? String, abstract: argument["abstract"] as? String ?? "")
+            options.append(option)
         }
-        return ConfigurationSchema(options: options)
+        // A flag declared `--x/--no-x` is described as two flags, one after the other: keep `x`, with `no-x` as
+        // the way to say false.
+        var merged: [ConfigurationOption] = []
+        var index = 0
+        while index < options.count {
+            let option = options[index]
+            let next = index + 1 < options.count ? options[index + 1] : nil
+            if let next, option.kind == .flag, next.kind == .flag, next.name == "no-" + option.name {
+                // Its default is described as the flag that holds by default, `--x` or `--no-x`.
+                let defaultValue = option.defaultValue.map { $0 == option.flag ? "true" : "false" }
+                merged.append(
+                    ConfigurationOption(
+                        name: option.name, kind: .flag, isRepeating: false, defaultValue: defaultValue,
+                        abstract: option.abstract, inversion: next.name))
+                index += 2
+            } else {
+                merged.append(option)
+                index += 1
+            }
+        }
+        return ConfigurationSchema(options: merged)
     }
 
     /// The option with a long name, if there is one.
     public subscript(name: String) -> ConfigurationOption? { self.byName[name] }
+
+    /// The flag whose inverted name (`no-x`) this is, if any.
+    func inverted(_ name: String) -> ConfigurationOption? { self.inversions[name] }
 }

@@ -10,6 +10,7 @@ private struct Sample: ParsableCommand {
     @Flag(help: "Demo data.") var demoData = false
     @Option(help: "Tags.") var tag: [String] = []
     @Option(help: "Token.") var apiToken: String?
+    @Flag(inversion: .prefixedNo, help: "Cache.") var cache = true
     @Option(help: "Config file.") var config: String?
     @Flag(help: "Print.") var printConfig = false
 
@@ -50,8 +51,11 @@ private func failure(_ body: () throws -> ResolvedConfiguration) -> String {
     @Test func schemaIsTheCommandsLongOptionsWithoutHelp() throws {
         let schema = try ConfigurationSchema.of(Sample.self)
         #expect(schema.options.map(\.name) == [
-            "port", "host", "threads", "demo-data", "tag", "api-token", "config", "print-config",
+            "port", "host", "threads", "demo-data", "tag", "api-token", "cache", "config", "print-config",
         ])
+        #expect(schema["cache"]?.inversion == "no-cache")
+        #expect(schema["cache"]?.defaultValue == "true")
+        #expect(schema["demo-data"]?.inversion == nil)
         #expect(schema["demo-data"]?.kind == .flag)
         #expect(schema["tag"]?.isRepeating == true)
         #expect(schema["port"]?.defaultValue == "50051")
@@ -90,6 +94,21 @@ private func failure(_ body: () throws -> ResolvedConfiguration) -> String {
         let all = try resolve(["--demo-data"], environment: ["SAMPLE_DEMO_DATA": "no"], file: "demo-data: false\n")
         #expect(try Sample.parse(all.arguments).demoData)
         #expect(try Sample.parse(resolve(environment: ["SAMPLE_DEMO_DATA": "1"]).arguments).demoData)
+    }
+
+    /// A flag declared `--x/--no-x` takes false from the file and the environment as `--no-x`.
+    @Test func invertedFlagsTakeFalseAsTheirInversion() throws {
+        #expect(try Sample.parse(resolve().arguments).cache)
+        let fromFile = try resolve(file: "cache: false\n")
+        #expect(fromFile.arguments.contains("--no-cache"))
+        #expect(try !Sample.parse(fromFile.arguments).cache)
+        #expect(try !Sample.parse(resolve(environment: ["SAMPLE_CACHE": "false"]).arguments).cache)
+        // --no-cache on the command line counts as the command line's value, over the environment's true.
+        let given = try resolve(["--no-cache"], environment: ["SAMPLE_CACHE": "true"])
+        #expect(try !Sample.parse(given.arguments).cache)
+        #expect(given.entries.first { $0.option.name == "cache" }?.source == .commandLine)
+        #expect(given.entries.first { $0.option.name == "cache" }?.values == ["false"])
+        #expect(try resolve().rendered().contains("cache: true  # default"))
     }
 
     @Test func aFlagThatIsNotABooleanIsRejected() {

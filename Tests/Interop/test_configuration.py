@@ -32,6 +32,11 @@ def options():
         if argument["kind"] not in ("option", "flag") or not longs or longs[0] in ("help", "version"):
             continue
         default = argument.get("defaultValue", "false" if argument["kind"] == "flag" else "")
+        previous = result[-1] if result else None
+        if argument["kind"] == "flag" and previous and previous[1] == "flag" and longs[0] == "no-" + previous[0]:
+            # `--x/--no-x`: one option, whose default the dump gives as the flag that holds by default.
+            result[-1] = (previous[0], "flag", "true" if previous[2] == "--" + previous[0] else "false", previous[3])
+            continue
         result.append((longs[0], argument["kind"], default, argument.get("abstract", "")))
     return result
 

@@ -128,7 +128,9 @@ def test_drain_timeout_bounds_the_exit_when_a_call_never_ends():
             elapsed = time.monotonic() - started
             requests.put(None)
         assert code == 0
-        assert 1.5 < elapsed < 4, "the drain waited for the call, then closed it at --drain-timeout: %.2fs" % elapsed
+        # Status 0, not the watchdog's 1: the drain closed the call itself, at --drain-timeout (2 s); the upper bound
+        # leaves room for a loaded machine.
+        assert 1.5 < elapsed < 6, "the drain waited for the call, then closed it at --drain-timeout: %.2fs" % elapsed
         assert "drain timeout passed; closing connections" in daemon.log()
     finally:
         daemon.stop()
