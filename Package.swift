@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C libraries, each a module map and a shim header, nothing else.
@@ -185,11 +186,33 @@ let package = Package(
                 "RPCServices",
                 "AdminServer",
                 "RPCAuth",
+                "DaemonConfiguration",
+                "RPCFraming",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // The daemon's configuration schema: its command's long options, filled from flags, PLANNING_RPCD_*
+        // environment variables and a YAML/JSON file, in that order of precedence.
+        .target(
+            name: "DaemonConfiguration",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(
+            name: "DaemonConfigurationTests",
+            dependencies: [
+                "DaemonConfiguration",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
