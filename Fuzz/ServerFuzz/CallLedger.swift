@@ -14,13 +14,20 @@ final class CallLedger: MetricsFactory, Sendable {
 
     static let shared = CallLedger()
 
-    /// UNKNOWN and INTERNAL mean a handler threw something that is not an RPCError, or the server failed itself:
-    /// every bad request must get a precise status instead (README, "Every bad request gets a precise status").
-    static let unexpectedCodes: Set<String> = ["unknown", "internal", "data_loss"]
+    /// UNKNOWN means a handler threw something that is not an RPCError, DATA_LOSS that the server lost data: every bad
+    /// request must get a precise status instead (README, "Every bad request gets a precise status"). INTERNAL is
+    /// also the transport's answer to a client's framing mistake, so a fault behind INTERNAL is caught through the
+    /// log instead (``FaultLogHandler``).
+    static let unexpectedCodes: Set<String> = ["unknown", "data_loss"]
 
     private let totals = Mutex(Totals())
 
     var snapshot: Totals { self.totals.withLock { $0 } }
+
+    /// A server fault someone logged at error level.
+    func recordFault(_ description: String) {
+        self.totals.withLock { $0.unexpected.append(description) }
+    }
 
     func takeUnexpected() -> [String] {
         self.totals.withLock { totals in

@@ -43,7 +43,9 @@ final class InMemoryServer: Sendable {
 
     private init() {
         MetricsSystem.bootstrap(CallLedger.shared)
-        let logger = Logger(label: "fuzz") { _ in SwiftLogNoOpLogHandler() }
+        LoggingSystem.bootstrap { label in FaultLogHandler(label: label) }
+        // The transport's and the jobs' logger: errors there (a handler throwing a non-RPC error) are faults too.
+        let logger = Logger(label: "fuzz")
         self.logger = logger
         var configuration = ServerConfiguration()
         configuration.threads = 1
