@@ -168,6 +168,25 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The fuzz targets over the whole server (Fuzz/README.md): a replayer in the debug build, libFuzzer's with
+        // `-sanitize=fuzzer,address -parse-as-library -D FUZZING` (scripts/fuzz).
+        .executableTarget(
+            name: "planning-fuzz",
+            dependencies: [
+                "RPCServer",
+                "RPCFraming",
+                "PlanningRPC",
+                "PlanningEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Fuzz/ServerFuzz",
+            swiftSettings: strict
+        ),
+
         // A benchmark of the built-in engine's ranking (run by hand, not in the tests).
         .executableTarget(
             name: "engine-bench",
