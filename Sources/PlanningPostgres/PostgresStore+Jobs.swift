@@ -26,7 +26,7 @@ extension PostgresStore: JobStore {
         let newJob = prepared
         return try await write { session in
             if !newJob.requestID.isEmpty,
-                let existing = try await self.job(session, owner: newJob.owner, requestID: newJob.requestID)
+                let existing = try await self.job(session, team: newJob.team, requestID: newJob.requestID)
             {
                 return CreatedJob(job: existing, created: false, firstEvent: nil)
             }
@@ -41,21 +41,22 @@ extension PostgresStore: JobStore {
             guard
                 let row = try await session.row(
                     """
-                    INSERT INTO jobs (id, kind, state, owner, cycle_id, report_id, request_id, request,
+                    INSERT INTO jobs (id, kind, state, owner, team, cycle_id, report_id, request_id, request,
                         cancel_on_disconnect, deadline, step, percent, items_done, items_total, create_time,
-                        last_sequence, cancel_requested, worker)
+                        last_sequence, cancel_requested, worker, traceparent, tracestate)
                     VALUES (\(stored.id), \(stored.kind.rawValue), \(stored.state.rawValue), \(stored.owner),
-                        \(stored.cycleID), \(stored.reportID), \(stored.requestID), \(stored.request),
+                        \(stored.team), \(stored.cycleID), \(stored.reportID), \(stored.requestID), \(stored.request),
                         \(stored.cancelOnDisconnect), \(stored.deadline?.storeMillis), \(stored.step),
                         \(stored.percent), \(stored.itemsDone), \(stored.itemsTotal), \(stored.createTime.storeMillis),
-                        \(Int64(0)), \(false), \(""))
-                    ON CONFLICT (owner, request_id) WHERE request_id <> '' DO NOTHING
+                        \(Int64(0)), \(false), \(""), \(stored.trace?.traceparent ?? ""),
+                        \(stored.trace?.traceState ?? ""))
+                    ON CONFLICT (team, request_id) WHERE request_id <> '' DO NOTHING
                     RETURNING seq
                     """
                 )
             else {
                 // Another instance created the same request id meanwhile; its job is the answer.
-                guard let existing = try await self.job(session, owner: newJob.owner, requestID: newJob.requestID)
+                guard let existing = try await self.job(session, team: newJob.team, requestID: newJob.requestID)
                 else { throw StoreError.alreadyExists("job request \(newJob.requestID) exists") }
                 return CreatedJob(job: existing, created: false, firstEvent: nil)
             }
@@ -81,7 +82,7 @@ extension PostgresStore: JobStore {
         var binds = PostgresBindings()
         let conditions: [(String, String?)] = [
             ("cycle_id", filter.cycleID), ("report_id", filter.reportID), ("kind", filter.kind?.rawValue),
-            ("state", filter.state?.rawValue), ("owner", filter.owner),
+            ("state", filter.state?.rawValue), ("owner", filter.owner), ("team", filter.team),
         ]
         for case (let column, let value?) in conditions {
             binds.append(value)
@@ -258,8 +259,8 @@ extension PostgresStore: JobStore {
         return try JobRecord(row: row)
     }
 
-    func job(_ session: Session, owner: String, requestID: String) async throws -> JobRecord? {
-        try await session.row("SELECT * FROM jobs WHERE owner = \(owner) AND request_id = \(requestID)")
+    func job(_ session: Session, team: String, requestID: String) async throws -> JobRecord? {
+        try await session.row("SELECT * FROM jobs WHERE team = \(team) AND request_id = \(requestID)")
             .map { try JobRecord(row: $0) }
     }
 
@@ -320,7 +321,7 @@ extension PostgresStore: JobStore {
 }
 
 extension PostgresStore: JobRequestLookup {
-    package func job(owner: String, requestID: String) async throws -> JobRecord? {
-        try await read { session in try await self.job(session, owner: owner, requestID: requestID) }
+    package func job(team: String, requestID: String) async throws -> JobRecord? {
+        try await read { session in try await self.job(session, team: team, requestID: requestID) }
     }
 }

@@ -176,6 +176,26 @@ extension PostgresStore {
                 """,
             ]
         ),
+        (
+            // Jobs belong to a team (authorization): filled with the owner for jobs from before, and idempotency
+            // keys unique per team instead of per owner. Mirrors the SQLite migration of the same id.
+            "v_job_team",
+            [
+                "ALTER TABLE jobs ADD COLUMN team TEXT NOT NULL DEFAULT ''",
+                "UPDATE jobs SET team = owner",
+                "DROP INDEX jobs_by_request",
+                "CREATE UNIQUE INDEX jobs_by_team_request ON jobs (team, request_id) WHERE request_id <> ''",
+                "CREATE INDEX jobs_by_team ON jobs (team, seq)",
+            ]
+        ),
+        (
+            // The W3C trace context of the call that created a job; '' for none. Mirrors SQLite's v2-job-trace.
+            "v2-job-trace",
+            [
+                "ALTER TABLE jobs ADD COLUMN traceparent TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE jobs ADD COLUMN tracestate TEXT NOT NULL DEFAULT ''",
+            ]
+        ),
     ]
 
     /// The key of the advisory lock that serializes migrations between daemons starting together.
@@ -218,10 +238,12 @@ extension PostgresStore {
         }
     }
 
-    /// The identifiers of the migrations applied to the database, in order.
+    /// The identifiers of the migrations applied to the database, in the order they apply.
     public func appliedMigrations() async throws -> [String] {
-        try await read { session in
-            try await session.rows("SELECT id FROM schema_migrations ORDER BY id").map { try $0.string("id") }
+        let applied = try await read { session in
+            try await session.rows("SELECT id FROM schema_migrations").map { try $0.string("id") }
         }
+        let known = Self.migrations.map(\.id)
+        return known.filter(applied.contains) + applied.filter { !known.contains($0) }.sorted()
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PlanningRPC
+import RPCFraming
 import PostgresNIO
 
 // Decoding of rows into records, by column name, as the SQLite store does.
@@ -136,6 +137,7 @@ extension JobRecord {
             kind: try row.enumValue("kind"),
             state: try row.enumValue("state"),
             owner: try row.string("owner"),
+            team: try row.string("team"),
             cycleID: try row.string("cycle_id"),
             reportID: try row.string("report_id"),
             requestID: try row.string("request_id"),
@@ -155,6 +157,7 @@ extension JobRecord {
             cancelRequested: try row.bool("cancel_requested"),
             worker: try row.string("worker")
         )
+        self.trace = TraceContext(traceparent: try row.string("traceparent"), tracestate: try row.string("tracestate"))
     }
 }
 

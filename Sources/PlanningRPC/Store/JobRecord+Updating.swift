@@ -57,7 +57,9 @@ extension JobRecord {
             guard let kind = draft.payload?.storeKind else {
                 throw StoreError.invalid("a job event must carry a payload")
             }
-            if kind == .heartbeat { throw StoreError.invalid("heartbeats are not stored") }
+            if kind == .heartbeat || kind == .serverDraining {
+                throw StoreError.invalid("\(kind.rawValue) events are not stored")
+            }
             var event = draft
             event.jobID = job.id
             event.sequence = first + Int64(offset)
