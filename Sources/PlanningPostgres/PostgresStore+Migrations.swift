@@ -179,7 +179,7 @@ extension PostgresStore {
         (
             // Jobs belong to a team (authorization): filled with the owner for jobs from before, and idempotency
             // keys unique per team instead of per owner. Mirrors the SQLite migration of the same id.
-            "v_job_team",
+            "v2-job-team",
             [
                 "ALTER TABLE jobs ADD COLUMN team TEXT NOT NULL DEFAULT ''",
                 "UPDATE jobs SET team = owner",
@@ -189,8 +189,8 @@ extension PostgresStore {
             ]
         ),
         (
-            // The W3C trace context of the call that created a job; '' for none. Mirrors SQLite's v2-job-trace.
-            "v2-job-trace",
+            // The W3C trace context of the call that created a job; '' for none. Mirrors SQLite's v3-job-trace.
+            "v3-job-trace",
             [
                 "ALTER TABLE jobs ADD COLUMN traceparent TEXT NOT NULL DEFAULT ''",
                 "ALTER TABLE jobs ADD COLUMN tracestate TEXT NOT NULL DEFAULT ''",
