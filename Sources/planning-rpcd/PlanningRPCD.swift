@@ -8,6 +8,7 @@ import PlanningRPC
 import RPCServer
 import RPCServices
 import ServiceLifecycle
+import WebGateway
 
 @main
 struct PlanningRPCD: AsyncParsableCommand {
@@ -94,12 +95,22 @@ struct PlanningRPCD: AsyncParsableCommand {
     @Option(help: "Port of the admin HTTP listener (0 picks a free one; the log says which).")
     var adminPort = 9090
 
+    @Option(help: "Address of the web listener (gRPC-Web, Connect, the job dashboard at /).")
+    var webHost = "127.0.0.1"
+
+    @Option(help: "Port of the web listener (0 picks a free one; the log says which).")
+    var webPort = 8080
+
+    @Option(help: "Origin allowed to call the web listener from other pages (repeatable; * for any; none: CORS off).")
+    var webCorsOrigin: [String] = []
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
     func validate() throws {
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be 0...65535") }
         guard (0...65535).contains(self.adminPort) else { throw ValidationError("--admin-port must be 0...65535") }
+        guard (0...65535).contains(self.webPort) else { throw ValidationError("--web-port must be 0...65535") }
         guard self.maxConcurrentStreams > 0 else { throw ValidationError("--max-concurrent-streams must be positive") }
         guard self.maxReceiveMessageSize > 0 else { throw ValidationError("--max-receive-message-size must be positive") }
         guard (65535...Int(Int32.max)).contains(self.streamWindow) else {
@@ -189,11 +200,18 @@ struct PlanningRPCD: AsyncParsableCommand {
         try surface.register(into: &router)
         let server = RPCServer(configuration: configuration, router: router, logger: logger)
         let admin = surface.adminServer(host: self.adminHost, port: self.adminPort, server: server, logger: logger)
+        var webConfiguration = WebGatewayConfiguration()
+        webConfiguration.host = self.webHost
+        webConfiguration.port = self.webPort
+        webConfiguration.corsOrigins = self.webCorsOrigin
+        webConfiguration.maxReceiveMessageSize = self.maxReceiveMessageSize
+        webConfiguration.maxHeaderListSize = self.maxHeaderListSize
+        let web = try surface.webGateway(configuration: webConfiguration, router: router, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
                 services: [
                     .init(
-                        service: ServerService(server: server, health: surface.health, admin: admin, jobs: jobs),
+                        service: ServerService(server: server, health: surface.health, admin: admin, web: web, jobs: jobs),
                         successTerminationBehavior: .gracefullyShutdownGroup
                     )
                 ],
@@ -229,6 +247,8 @@ struct ServerService: Service {
     let health: HealthProvider
     /// Up until the drain has finished, so that /readyz answers 503 through it.
     let admin: AdminServer
+    /// gRPC-Web, Connect and the dashboard; closed with the gRPC port, after the jobs have stopped.
+    let web: WebGateway
     /// Stopped before the transport drains: running jobs halt at an item boundary and are re-queued
     /// durably, and job streams end (UNAVAILABLE) so clients re-attach elsewhere instead of holding the drain.
     let jobs: JobManager
@@ -236,9 +256,11 @@ struct ServerService: Service {
     func run() async throws {
         try await self.server.start()
         try await self.admin.start()
+        try await self.web.start()
         try? await gracefulShutdown()
         self.health.beginGracefulShutdown()
         await self.jobs.shutdown()
+        await self.web.shutdown()
         await self.server.shutdownGracefully()
         await self.admin.shutdown()
     }
