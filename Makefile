@@ -6,14 +6,14 @@ ABUSE := ../shared/abuse/abuse_cases.py
 DAEMON_DEBUG := .build/debug/planning-rpcd
 DAEMON_RELEASE := .build/release/planning-rpcd
 
-.PHONY: run test deps venv build-tests test-swift test-interop test-abuse test-fuzz-replay release clean
+.PHONY: run test deps venv build-tests test-swift test-interop test-web test-abuse test-fuzz-replay release clean
 
 run: deps
 	$(SWIFT) build -c release --product planning-rpcd
 	$(DAEMON_RELEASE) --host 127.0.0.1 --port 50051 --data-dir ./data --demo-data --enable-bench-service --simulated-model-latency-ms 50
 
 # One debug build serves the Swift tests, the interop suite and the abuse battery.
-test: deps venv build-tests test-swift test-interop test-abuse test-fuzz-replay
+test: deps venv build-tests test-swift test-interop test-web test-abuse test-fuzz-replay
 
 deps:
 	@scripts/install-deps
@@ -32,8 +32,15 @@ build-tests:
 test-swift:
 	$(SWIFT) test --skip-build
 
+WEB_TESTS := test_web_protocols.py test_dashboard_browser.py
+
 test-interop:
-	cd Tests/Interop && PLANNING_RPCD=$(CURDIR)/$(DAEMON_DEBUG) PLANNING_RPC=$(CURDIR)/.build/debug/planning-rpc ../../$(PYTHON) -m pytest -q
+	cd Tests/Interop && PLANNING_RPCD=$(CURDIR)/$(DAEMON_DEBUG) PLANNING_RPC=$(CURDIR)/.build/debug/planning-rpc ../../$(PYTHON) -m pytest -q $(addprefix --ignore=,$(WEB_TESTS))
+
+# The web listener: gRPC-Web and Connect framing and errors, and the dashboard in headless Chromium (its screenshot
+# is kept in Tests/Interop/artifacts/).
+test-web:
+	cd Tests/Interop && PLANNING_RPCD=$(CURDIR)/$(DAEMON_DEBUG) ../../$(PYTHON) -m pytest -q $(WEB_TESTS)
 
 # The shared abuse battery runs whenever ../shared/abuse exists beside the checkout (as in CI).
 test-abuse:

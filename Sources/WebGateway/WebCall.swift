@@ -49,6 +49,7 @@ final class WebCall: @unchecked Sendable {
     private var messages: [[UInt8]] = []
     private var body: [UInt8] = []
     private var bodyEncoding = CompressionAlgorithm.identity
+    private var receivedBytes = 0
 
     // Call.
     private var task: Task<Void, Never>?
@@ -209,6 +210,14 @@ final class WebCall: @unchecked Sendable {
 
     func receive(_ buffer: ByteBuffer) {
         guard self.phase == .receiving, self.head.method == .POST else { return }
+        if self.receivedBytes == 0, self.webProtocol == .connectStreaming(.json),
+            buffer.readableBytesView.first == UInt8(ascii: "{")
+        {
+            // A bare JSON request, as `curl --data '{"jobId": ...}'` sends it. `{` (0x7B) is no envelope flag, so
+            // this cannot be mistaken for an enveloped stream; it is read as the one request message.
+            self.deframer = nil
+        }
+        self.receivedBytes += buffer.readableBytes
         do throws(RPCError) {
             guard var deframer = self.deframer else {
                 self.body.append(contentsOf: buffer.readableBytesView)

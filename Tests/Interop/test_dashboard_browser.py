@@ -13,6 +13,7 @@ import pytest
 import requests
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -34,8 +35,8 @@ def chromium():
 
 @pytest.fixture(scope="module")
 def dashboard():
-    # 150 ms per item: the job takes seconds, long enough to see the bar move and to reload mid-job.
-    d = Daemon(["--demo-data", "--simulated-model-latency-ms", "150"])
+    # 300 ms per item: the job takes about 12 s, long enough to see the bar move and to reload mid-job.
+    d = Daemon(["--demo-data", "--simulated-model-latency-ms", "300"])
     driver = chromium()
     try:
         yield d, "http://127.0.0.1:%d" % d.web_port(), driver
@@ -49,6 +50,16 @@ def job_card(driver):
     return cards[0] if cards else None
 
 
+# Records every value the bars take (a burst of events renders several between two polls of ours).
+RECORD_PERCENTAGES = """
+window.percentages = window.percentages || [];
+new MutationObserver((records) => {
+  for (const r of records) window.percentages.push(Number(r.oldValue || 0), Number(r.target.getAttribute(r.attributeName)));
+}).observe(document.getElementById("jobs"), {subtree: true, attributes: true, attributeOldValue: true,
+                                              attributeFilter: ["aria-valuenow"]});
+"""
+
+
 def percent(card):
     return int(card.find_element(By.CSS_SELECTOR, ".bar").get_attribute("aria-valuenow") or 0)
 
@@ -59,31 +70,44 @@ def test_generate_attributes_live_with_a_reload_mid_job(dashboard):
     driver.get(base + "/")
     button = wait.until(lambda drv: drv.find_element(By.CSS_SELECTOR, '[data-op="GenerateAttributes"]'))
     wait.until(lambda _: button.is_enabled())
+    driver.execute_script(RECORD_PERCENTAGES)
     button.click()
 
     card = wait.until(lambda drv: job_card(drv))
     job_id = card.get_attribute("data-job-id")
     seen = set()
-    deadline = time.monotonic() + 30
-    while len([p for p in seen if 0 < p < 100]) < 3 and time.monotonic() < deadline:
-        seen.add(percent(job_card(driver)))
-        time.sleep(0.05)
-    intermediate = sorted(p for p in seen if 0 < p < 100)
-    assert len(intermediate) >= 3, "the bar did not move through intermediate values: %s" % sorted(seen)
 
-    # Reload mid-job: the page restores what it showed and re-attaches after the last sequence it had.
-    before = job_card(driver)
+    def watch_until(condition, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                current = job_card(driver)
+                if current is not None:
+                    seen.add(percent(current))
+                    if condition(current):
+                        return current
+            except StaleElementReferenceException:
+                pass  # the card was re-rendered (or the page reloaded) between two reads
+            time.sleep(0.05)
+        raise AssertionError("timed out; percentages seen: %s" % sorted(seen))
+
+    # Reload mid-job, once the bar has left 0: the page restores what it showed and re-attaches after the last
+    # sequence it had.
+    before = watch_until(lambda c: 0 < percent(c) < 100 and int(c.get_attribute("data-last-sequence")) > 1)
     shown_before = int(before.get_attribute("data-last-sequence"))
-    assert percent(before) < 100
+    seen.update(driver.execute_script("return window.percentages"))
     driver.refresh()
-    card = wait.until(lambda drv: job_card(drv) if job_card(drv) and
-                      job_card(drv).get_attribute("data-attached-after") is not None else None)
+    driver.execute_script(RECORD_PERCENTAGES)
+    card = watch_until(lambda c: c.get_attribute("data-attached-after") is not None)
     assert card.get_attribute("data-job-id") == job_id
     attached_after = int(card.get_attribute("data-attached-after"))
-    assert attached_after >= shown_before > 0
+    assert attached_after >= shown_before > 1
     assert percent(card) < 100, "the job ended before the page re-attached; raise the simulated latency"
 
-    wait.until(lambda drv: job_card(drv).get_attribute("data-state") == "succeeded")
+    watch_until(lambda c: c.get_attribute("data-state") == "succeeded")
+    seen.update(driver.execute_script("return window.percentages"))
+    intermediate = sorted(p for p in seen if 0 < p < 100)
+    assert len(intermediate) >= 3, "the bar did not move through intermediate values: %s" % sorted(seen)
     card = job_card(driver)
     assert percent(card) == 100
     assert card.find_element(By.CSS_SELECTOR, ".percent").text == "100%"

@@ -488,3 +488,14 @@ def test_slow_reader_holds_the_handler_not_the_memory(web):
     frames = parse_frames(body)
     assert len(frames) == messages + 1
     assert end_stream(frames) == {}
+
+
+def test_connect_stream_takes_a_bare_json_request_as_curl_sends_it(web):
+    _, base = web
+    job = requests.post(base + "/planning.v1.PlanningService/ListJobs", json={"pageSize": 1}).json()["jobs"][0]
+    response = requests.post(base + "/planning.v1.PlanningService/WatchJob", data=json.dumps({"jobId": job["id"]}),
+                             headers={"content-type": "application/connect+json"})
+    frames = parse_frames(response.content)
+    assert end_stream(frames) == {}
+    events = [json.loads(payload) for _, payload in frames[:-1]]
+    assert [int(e["sequence"]) for e in events] == list(range(1, int(job["lastSequence"]) + 1))

@@ -308,7 +308,8 @@ extension Dashboard {
 
         async function main() {
           restore();
-          for (const job of jobs.values()) { job.watching = false; render(job); }
+          // What the previous page was doing with a job is not this page's: it attaches afresh.
+          for (const job of jobs.values()) { job.watching = false; job.attachedAfter = null; render(job); }
           document.getElementById("refresh").addEventListener("click", refreshJobs);
           for (const button of document.querySelectorAll("[data-op]")) {
             button.addEventListener("click", () => startOperation(button.dataset.op));
