@@ -26,7 +26,10 @@ extension WebCall {
         guard self.phase == .running else { return }
         switch self.webProtocol {
         case .connectUnary:
-            var headers = self.responseHeaders(contentType: self.webProtocol.responseContentType, metadata: response.metadata)
+            var headers = self.responseHeaders(
+                contentType: self.webProtocol.responseContentType,
+                metadata: response.metadata
+            )
             for (name, value) in response.trailingMetadata.headerFields() {
                 headers.add(name: "trailer-" + name, value: value)
             }
@@ -44,9 +47,14 @@ extension WebCall {
         // From .receiving too: an error found while the request is read is answered as a stream that only ends.
         guard self.phase == .running || self.phase == .receiving else { return }
         let headers = self.responseHeaders(contentType: self.webProtocol.responseContentType, metadata: metadata)
-        self.context.write(NIOAny(HTTPServerResponsePart.head(
-            HTTPResponseHead(version: self.head.version, status: .ok, headers: headers)
-        )), promise: nil)
+        self.context.write(
+            NIOAny(
+                HTTPServerResponsePart.head(
+                    HTTPResponseHead(version: self.head.version, status: .ok, headers: headers)
+                )
+            ),
+            promise: nil
+        )
         self.context.flush()
         self.phase = .streaming
     }
@@ -74,7 +82,9 @@ extension WebCall {
             self.sendBody(self.frame(Self.grpcWebTrailers(error: error, trailers: trailers), flag: Self.trailersFlag))
         case .connectStreaming:
             if self.phase != .streaming { self.startStreaming(metadata: Metadata()) }
-            self.sendBody(self.frame(ConnectError.endOfStream(error: error, trailers: trailers), flag: Self.endStreamFlag))
+            self.sendBody(
+                self.frame(ConnectError.endOfStream(error: error, trailers: trailers), flag: Self.endStreamFlag)
+            )
         }
         self.record(code)
         self.phase = .finished
@@ -97,9 +107,14 @@ extension WebCall {
     private func sendComplete(status: HTTPResponseStatus, headers: HTTPHeaders, body: [UInt8]) {
         var headers = headers
         headers.add(name: "content-length", value: String(body.count))
-        self.context.write(NIOAny(HTTPServerResponsePart.head(
-            HTTPResponseHead(version: self.head.version, status: status, headers: headers)
-        )), promise: nil)
+        self.context.write(
+            NIOAny(
+                HTTPServerResponsePart.head(
+                    HTTPResponseHead(version: self.head.version, status: status, headers: headers)
+                )
+            ),
+            promise: nil
+        )
         if !body.isEmpty {
             self.sendBody(body)
         }

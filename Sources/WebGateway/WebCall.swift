@@ -99,25 +99,33 @@ final class WebCall: @unchecked Sendable {
         self.entry = self.shared.catalog.entry(for: self.path)
         guard let route = self.route else { return }
         switch (self.webProtocol, route.kind) {
-        case (.connectUnary, .unary), (.connectStreaming, .serverStreaming), (.connectStreaming, .bidirectionalStreaming),
+        case (.connectUnary, .unary), (.connectStreaming, .serverStreaming),
+            (.connectStreaming, .bidirectionalStreaming),
             (.grpcWeb, _):
             break
         case (.connectUnary, _):
-            return self.finish(error: RPCError(
-                code: .unimplemented,
-                message: "\(self.path) is a streaming method: use application/connect+json or application/connect+proto"
-            ))
+            return self.finish(
+                error: RPCError(
+                    code: .unimplemented,
+                    message:
+                        "\(self.path) is a streaming method: use application/connect+json or application/connect+proto"
+                )
+            )
         case (.connectStreaming, _):
-            return self.finish(error: RPCError(
-                code: .unimplemented,
-                message: "\(self.path) is a unary method: use application/json or application/proto"
-            ))
+            return self.finish(
+                error: RPCError(
+                    code: .unimplemented,
+                    message: "\(self.path) is a unary method: use application/json or application/proto"
+                )
+            )
         }
         if self.webProtocol.codec == .json && self.entry == nil {
-            return self.finish(error: RPCError(
-                code: .unimplemented,
-                message: "\(self.path) has no JSON mapping here; use the proto codec"
-            ))
+            return self.finish(
+                error: RPCError(
+                    code: .unimplemented,
+                    message: "\(self.path) has no JSON mapping here; use the proto codec"
+                )
+            )
         }
         do throws(RPCError) {
             try self.readHead()
@@ -131,10 +139,12 @@ final class WebCall: @unchecked Sendable {
         if let version = headers.first(name: "connect-protocol-version"), version != "1" {
             throw RPCError(code: .invalidArgument, message: "connect-protocol-version must be 1, got '\(version)'")
         }
-        self.metadata = try Metadata(receivedHeaders: headers.compactMap { field in
-            let name = field.name.lowercased()
-            return Self.transportHeaders.contains(name) ? nil : (name: name, value: field.value)
-        })
+        self.metadata = try Metadata(
+            receivedHeaders: headers.compactMap { field in
+                let name = field.name.lowercased()
+                return Self.transportHeaders.contains(name) ? nil : (name: name, value: field.value)
+            }
+        )
         switch self.webProtocol {
         case .grpcWeb(let text):
             if let value = headers.first(name: "grpc-timeout") {
@@ -254,8 +264,9 @@ final class WebCall: @unchecked Sendable {
             messages = try self.requestMessages()
             if route.kind != .bidirectionalStreaming {
                 guard messages.count == 1 else {
+                    // INTERNAL either way, as the HTTP/2 transport answers a call without exactly one message.
                     throw RPCError(
-                        code: messages.isEmpty ? .internalError : .internalError,
+                        code: .internalError,
                         message: messages.isEmpty
                             ? "the call ended without a request message"
                             : "a \(route.kind) call takes exactly one request message, got \(messages.count)"
@@ -290,7 +301,10 @@ final class WebCall: @unchecked Sendable {
         } else {
             var body = self.body
             if self.bodyEncoding != .identity {
-                body = try MessageDecompressor(algorithm: self.bodyEncoding).decompress(body, limit: self.maxMessageSize)
+                body = try MessageDecompressor(algorithm: self.bodyEncoding).decompress(
+                    body,
+                    limit: self.maxMessageSize
+                )
             }
             messages = [body]
         }

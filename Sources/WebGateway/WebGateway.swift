@@ -60,7 +60,8 @@ public final class WebGateway: Sendable {
             "web listener ready",
             metadata: [
                 "web.url": "http://\(shared.configuration.host):\(address.port ?? 0)",
-                "web.cors": "\(shared.cors.isEnabled ? shared.configuration.corsOrigins.joined(separator: " ") : "off")",
+                "web.cors":
+                    "\(shared.cors.isEnabled ? shared.configuration.corsOrigins.joined(separator: " ") : "off")",
             ]
         )
         return address

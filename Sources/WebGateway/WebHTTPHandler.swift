@@ -81,8 +81,14 @@ final class WebHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             return self.beginCall(head, service: service, method: method, query: query, origin: origin, context)
         }
         guard head.method == .GET || head.method == .HEAD else {
-            self.respond(status: .methodNotAllowed, body: "method not allowed\n", head: head, origin: origin,
-                         extraHeaders: [("allow", "GET, HEAD")], context: context)
+            self.respond(
+                status: .methodNotAllowed,
+                body: "method not allowed\n",
+                head: head,
+                origin: origin,
+                extraHeaders: [("allow", "GET, HEAD")],
+                context: context
+            )
             return .discardingBody
         }
         guard let asset = Dashboard.asset(at: path) else {
@@ -116,16 +122,27 @@ final class WebHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 let parsed = WebProtocol(postContentType: contentType)
             else {
                 let received = head.headers.first(name: "content-type") ?? ""
-                self.respond(status: .unsupportedMediaType, body: "unsupported content-type '\(received)'\n",
-                             head: head, origin: origin, context: context)
+                self.respond(
+                    status: .unsupportedMediaType,
+                    body: "unsupported content-type '\(received)'\n",
+                    head: head,
+                    origin: origin,
+                    context: context
+                )
                 return .discardingBody
             }
             webProtocol = parsed
         case .GET:
             webProtocol = .connectUnary(.json)
         default:
-            self.respond(status: .methodNotAllowed, body: "method not allowed\n", head: head, origin: origin,
-                         extraHeaders: [("allow", "GET, POST")], context: context)
+            self.respond(
+                status: .methodNotAllowed,
+                body: "method not allowed\n",
+                head: head,
+                origin: origin,
+                extraHeaders: [("allow", "GET, POST")],
+                context: context
+            )
             return .discardingBody
         }
         let call = WebCall(
@@ -151,8 +168,14 @@ final class WebHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func preflight(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         guard self.shared.cors.isEnabled else {
-            self.respond(status: .methodNotAllowed, body: "method not allowed\n", head: head, origin: nil,
-                         extraHeaders: [("allow", "GET, POST")], context: context)
+            self.respond(
+                status: .methodNotAllowed,
+                body: "method not allowed\n",
+                head: head,
+                origin: nil,
+                extraHeaders: [("allow", "GET, POST")],
+                context: context
+            )
             return
         }
         guard let origin = self.shared.cors.allowedOrigin(head.headers) else {
@@ -160,8 +183,12 @@ final class WebHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         let headers = self.shared.cors.preflightHeaders(origin: origin, request: head.headers)
-        self.write(HTTPResponseHead(version: head.version, status: .noContent, headers: headers), body: [],
-                   keepAlive: head.isKeepAlive, context: context)
+        self.write(
+            HTTPResponseHead(version: head.version, status: .noContent, headers: headers),
+            body: [],
+            keepAlive: head.isKeepAlive,
+            context: context
+        )
     }
 
     // MARK: Plain responses
@@ -176,8 +203,16 @@ final class WebHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         closing: Bool = false,
         context: ChannelHandlerContext
     ) {
-        self.respond(status: status, body: Array(body.utf8), contentType: contentType, head: head, origin: origin,
-                     extraHeaders: extraHeaders, closing: closing, context: context)
+        self.respond(
+            status: status,
+            body: Array(body.utf8),
+            contentType: contentType,
+            head: head,
+            origin: origin,
+            extraHeaders: extraHeaders,
+            closing: closing,
+            context: context
+        )
     }
 
     private func respond(
@@ -211,8 +246,10 @@ final class WebHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func write(_ head: HTTPResponseHead, body: [UInt8], keepAlive: Bool, context: ChannelHandlerContext) {
         context.write(self.wrapOutboundOut(.head(head)), promise: nil)
         if !body.isEmpty {
-            context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))),
-                          promise: nil)
+            context.write(
+                self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))),
+                promise: nil
+            )
         }
         WebCall.end(context: context, keepAlive: keepAlive)
     }

@@ -95,7 +95,12 @@ extension WebMethodCatalog.Entry {
     /// A binary response as JSON.
     func responseToJSON(_ bytes: [UInt8]) throws(RPCError) -> [UInt8] {
         do {
-            let message = try self.output.init(serializedBytes: bytes, extensions: nil, partial: false, options: .init())
+            let message = try self.output.init(
+                serializedBytes: bytes,
+                extensions: nil,
+                partial: false,
+                options: .init()
+            )
             return try message.jsonUTF8Bytes()
         } catch {
             throw RPCError(

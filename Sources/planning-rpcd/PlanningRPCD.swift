@@ -211,7 +211,9 @@ struct PlanningRPCD: AsyncParsableCommand {
             configuration: .init(
                 services: [
                     .init(
-                        service: ServerService(server: server, health: surface.health, admin: admin, web: web, jobs: jobs),
+                        service: ServerService(
+                            server: server, health: surface.health, admin: admin, web: web, jobs: jobs
+                        ),
                         successTerminationBehavior: .gracefullyShutdownGroup
                     )
                 ],

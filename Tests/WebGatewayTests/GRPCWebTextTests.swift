@@ -15,7 +15,8 @@ struct GRPCWebTextTests {
 
     @Test func decodesSegmentsEachPaddedOneAfterTheOther() {
         // Split where the segments need padding (1 and 2 leftover bytes), as a client encoding each write sends.
-        let text = GRPCWebText.encode(Array(Self.frames[..<4])) + GRPCWebText.encode(Array(Self.frames[4..<9]))
+        let text =
+            GRPCWebText.encode(Array(Self.frames[..<4])) + GRPCWebText.encode(Array(Self.frames[4..<9]))
             + GRPCWebText.encode(Array(Self.frames[9...]))
         var decoder = GRPCWebText()
         #expect(decoder.decode(text) == Self.frames)
