@@ -499,3 +499,23 @@ def test_connect_stream_takes_a_bare_json_request_as_curl_sends_it(web):
     assert end_stream(frames) == {}
     events = [json.loads(payload) for _, payload in frames[:-1]]
     assert [int(e["sequence"]) for e in events] == list(range(1, int(job["lastSequence"]) + 1))
+
+
+def test_web_calls_get_the_routers_authentication(tmp_path):
+    import hashlib
+    token = "web-token-0123456789"
+    principals = {"principals": [{"name": "alice", "token_sha256": [hashlib.sha256(token.encode()).hexdigest()]}]}
+    path = tmp_path / "principals.json"
+    path.write_text(json.dumps(principals))
+    d = Daemon(["--auth-token-file", str(path)])
+    try:
+        url = "http://127.0.0.1:%d/planning.v1.CatalogService/ListCycles" % d.web_port()
+        bare = requests.post(url, json={})
+        assert bare.status_code == 401 and bare.json()["code"] == "unauthenticated"
+        grpc_web = requests.post(url, data=frame(b""), headers=GRPC_WEB)
+        assert grpc_web_trailers(parse_frames(grpc_web.content)[-1][1])["grpc-status"] == ["16"]
+        signed = requests.post(url, json={}, headers={"authorization": "Bearer " + token})
+        assert signed.status_code == 200
+        assert signed.json().get("cycles", []) == []  # no --demo-data: an empty catalog
+    finally:
+        d.stop()
