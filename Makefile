@@ -6,7 +6,7 @@ ABUSE := ../shared/abuse/abuse_cases.py
 DAEMON_DEBUG := .build/debug/planning-rpcd
 DAEMON_RELEASE := .build/release/planning-rpcd
 
-.PHONY: run test deps venv build-tests test-swift test-interop test-postgres test-abuse test-fuzz-replay release clean \
+.PHONY: run test deps venv build-tests test-swift test-interop test-postgres test-web test-abuse test-fuzz-replay release clean \
 	test-sanitizers soak bench-memory
 
 run: deps
@@ -14,7 +14,7 @@ run: deps
 	$(DAEMON_RELEASE) --host 127.0.0.1 --port 50051 --data-dir ./data --demo-data --enable-bench-service --simulated-model-latency-ms 50
 
 # One debug build serves the Swift tests, the interop suite and the abuse battery.
-test: deps venv build-tests test-swift test-interop test-postgres test-abuse test-fuzz-replay
+test: deps venv build-tests test-swift test-interop test-postgres test-web test-abuse test-fuzz-replay
 
 deps:
 	@scripts/install-deps
@@ -34,8 +34,10 @@ build-tests:
 test-swift:
 	scripts/pg-test-cluster run -- $(SWIFT) test --skip-build
 
+WEB_TESTS := test_web_protocols.py test_dashboard_browser.py
+
 test-interop:
-	cd Tests/Interop && PLANNING_RPCD=$(CURDIR)/$(DAEMON_DEBUG) PLANNING_RPC=$(CURDIR)/.build/debug/planning-rpc ../../$(PYTHON) -m pytest -q --ignore=$(PG_SCENARIO)
+	cd Tests/Interop && PLANNING_RPCD=$(CURDIR)/$(DAEMON_DEBUG) PLANNING_RPC=$(CURDIR)/.build/debug/planning-rpc ../../$(PYTHON) -m pytest -q --ignore=$(PG_SCENARIO) $(addprefix --ignore=,$(WEB_TESTS))
 
 # The two-instance scenario on a throw-away PostgreSQL cluster (scripts/pg-test-cluster): two daemons on one
 # database, one killed mid-job.
@@ -43,6 +45,11 @@ PG_SCENARIO := test_postgres_scale_out.py
 test-postgres:
 	scripts/pg-test-cluster run -- sh -c 'cd Tests/Interop && PLANNING_RPCD=$(CURDIR)/$(DAEMON_DEBUG) \
 		PLANNING_RPC=$(CURDIR)/.build/debug/planning-rpc ../../$(PYTHON) -m pytest -q $(PG_SCENARIO)'
+
+# The web listener: gRPC-Web and Connect framing and errors, and the dashboard in headless Chromium (its screenshot
+# is kept in Tests/Interop/artifacts/).
+test-web:
+	cd Tests/Interop && PLANNING_RPCD=$(CURDIR)/$(DAEMON_DEBUG) ../../$(PYTHON) -m pytest -q $(WEB_TESTS)
 
 # The shared abuse battery runs whenever ../shared/abuse exists beside the checkout (as in CI).
 test-abuse:

@@ -209,6 +209,7 @@ let package = Package(
                 "RPCAuth",
                 "DaemonConfiguration",
                 "RPCFraming",
+                "WebGateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -362,6 +363,33 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // The web listener: gRPC-Web and the Connect protocol over HTTP/1.1 on the same router, and the job dashboard.
+        .target(
+            name: "WebGateway",
+            dependencies: [
+                "RPCFraming",
+                "RPCServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(
+            name: "WebGatewayTests",
+            dependencies: [
+                "WebGateway",
+                "RPCFraming",
+                "RPCServer",
+                "PlanningRPC",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: strict
         ),

@@ -75,7 +75,7 @@ public enum RequestHeadValidator {
     }
 
     /// Splits `/package.Service/Method` into its two non-empty parts.
-    static func splitPath(_ path: String) -> (service: String, method: String)? {
+    public static func splitPath(_ path: String) -> (service: String, method: String)? {
         // Index arithmetic rather than split(): no array of slices per call.
         let utf8 = path.utf8
         let slash = UInt8(ascii: "/")

@@ -10,6 +10,7 @@ import RPCFraming
 import RPCServer
 import RPCServices
 import ServiceLifecycle
+import WebGateway
 
 @main
 struct PlanningRPCD: AsyncParsableCommand {
@@ -99,6 +100,15 @@ struct PlanningRPCD: AsyncParsableCommand {
     @Option(help: "Port of the admin HTTP listener (0 picks a free one; the log says which).")
     var adminPort = 9090
 
+    @Option(help: "Address of the web listener (gRPC-Web, Connect, the job dashboard at /).")
+    var webHost = "127.0.0.1"
+
+    @Option(help: "Port of the web listener (0 picks a free one; the log says which).")
+    var webPort = 8080
+
+    @Option(help: "Origin allowed to call the web listener from other pages (repeatable; * for any; none: CORS off).")
+    var webCorsOrigin: [String] = []
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -117,6 +127,7 @@ struct PlanningRPCD: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be 0...65535") }
         guard (0...65535).contains(self.adminPort) else { throw ValidationError("--admin-port must be 0...65535") }
+        guard (0...65535).contains(self.webPort) else { throw ValidationError("--web-port must be 0...65535") }
         guard self.maxConcurrentStreams > 0 else { throw ValidationError("--max-concurrent-streams must be positive") }
         guard self.maxReceiveMessageSize > 0 else { throw ValidationError("--max-receive-message-size must be positive") }
         guard (65535...Int(Int32.max)).contains(self.streamWindow) else {
@@ -230,12 +241,20 @@ struct PlanningRPCD: AsyncParsableCommand {
         reload.install()
         let admin = surface.adminServer(
             host: self.adminHost, port: self.adminPort, server: server, jobs: jobs, logger: logger)
+        // After the interceptors: web calls go through the same router, authentication included.
+        var webConfiguration = WebGatewayConfiguration()
+        webConfiguration.host = self.webHost
+        webConfiguration.port = self.webPort
+        webConfiguration.corsOrigins = self.webCorsOrigin
+        webConfiguration.maxReceiveMessageSize = configuration.maxReceiveMessageSize
+        webConfiguration.maxHeaderListSize = configuration.maxHeaderListSize
+        let web = try surface.webGateway(configuration: webConfiguration, router: router, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
                 services: [
                     .init(
                         service: ServerService(
-                            server: server, health: surface.health, admin: admin, jobs: jobs,
+                            server: server, health: surface.health, admin: admin, web: web, jobs: jobs,
                             drainTimeout: configuration.drainTimeout, logger: logger),
                         successTerminationBehavior: .gracefullyShutdownGroup
                     )
@@ -272,6 +291,8 @@ struct ServerService: Service {
     let health: HealthProvider
     /// Up until the drain has finished, so that /readyz answers 503 through it.
     let admin: AdminServer
+    /// gRPC-Web, Connect and the dashboard; its listener closes once the jobs and the gRPC port have drained.
+    let web: WebGateway
     /// Stopped while the transport drains: running jobs halt at an item boundary and stay queued in the store,
     /// and job streams end with a `server_draining` event (then OK) so clients re-attach elsewhere.
     let jobs: JobManager
@@ -282,6 +303,7 @@ struct ServerService: Service {
     func run() async throws {
         try await self.server.start()
         try await self.admin.start()
+        try await self.web.start()
         try? await gracefulShutdown()
         self.logger.info("draining", metadata: ["drain-timeout": "\(self.drainTimeout)"])
         DrainWatchdog.arm(after: self.drainTimeout + .seconds(1), logger: self.logger)
@@ -291,6 +313,7 @@ struct ServerService: Service {
             group.addTask { await self.jobs.shutdown() }
             group.addTask { await self.server.shutdownGracefully() }
         }
+        await self.web.shutdown()
         await self.admin.shutdown()
     }
 }

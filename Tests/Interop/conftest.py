@@ -24,6 +24,9 @@ class Daemon:
         if "--admin-port" not in self.args:
             # The default admin port (9090) is one per machine; tests start several daemons.
             self.args += ["--admin-port", "0"]
+        if "--web-port" not in self.args:
+            # The same for the web listener (default 8080).
+            self.args += ["--web-port", "0"]
         self.process = subprocess.Popen(self.args, stdout=self.log_file, stderr=subprocess.STDOUT,
                                         env=dict(os.environ, **(env or {})))
         self.port = self._wait_for_port()
@@ -45,6 +48,13 @@ class Daemon:
         pattern = r"admin\.url=http://[^ ]*:(\d+)"
         if not self.wait_for_log(pattern, timeout):
             raise RuntimeError("planning-rpcd did not report its admin port:\n" + self.log())
+        return int(re.search(pattern, self.log()).group(1))
+
+    def web_port(self, timeout=10.0):
+        """The port of the web listener (gRPC-Web, Connect, the dashboard), from the log."""
+        pattern = r"web\.url=http://[^ ]*:(\d+)"
+        if not self.wait_for_log(pattern, timeout):
+            raise RuntimeError("planning-rpcd did not report its web port:\n" + self.log())
         return int(re.search(pattern, self.log()).group(1))
 
     def log(self):
