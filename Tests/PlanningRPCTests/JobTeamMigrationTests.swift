@@ -32,7 +32,8 @@ import Testing
             try old.close()
         }
         let store = try SQLiteStore(path: path)
-        #expect(try await store.appliedMigrations() == ["v1-catalog", "v1-jobs", "v_job_team"])
+        // Sorted by name; every migration ran, v2-job-trace among them.
+        #expect(try await store.appliedMigrations() == ["v1-catalog", "v1-jobs", "v2-job-trace", "v_job_team"])
         #expect(try await store.job(id: "job_a").team == "alice")
         #expect(try await store.job(id: "job_b").team == "bob")
         #expect(
