@@ -40,6 +40,7 @@ def test_stop_is_a_drain_with_time_to_finish():
     drain = [float(v.split("=")[1]) for v in values["Environment"] if v.startswith("PLANNING_RPCD_DRAIN_TIMEOUT=")]
     assert drain and float(values["TimeoutStopSec"][0]) > drain[0] + 1, "TimeoutStopSec must exceed the drain"
     assert values["Restart"] == ["on-failure"]
+    assert values["ExecReload"] == ["/bin/kill -HUP $MAINPID"], "reload is SIGHUP, which the daemon handles"
 
 
 def test_runs_unprivileged_with_a_state_directory():
