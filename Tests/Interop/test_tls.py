@@ -302,7 +302,7 @@ def test_sighup_reload_serves_the_new_certificate_and_keeps_open_connections(cer
             # A reload that fails keeps the certificates in use.
             (tmp_path / "server.key").write_text("not a key\n")
             d.process.send_signal(signal.SIGHUP)
-            assert log_line(d, "reload failed", "action=tls"), d.log()
+            assert log_line(d, "reload failed", "what=tls"), d.log()
             again = connect_tls(d, context)
             assert int(again.getpeercert()["serialNumber"], 16) == new_serial
             again.close()

@@ -38,7 +38,7 @@ extension SQLiteStore: JobStore {
                 ])
             stored.rowID = db.lastInsertedRowID
             if let trace = stored.trace {
-                // Its own statement, so that the insert above stays as every migration before v2-job-trace knew it.
+                // Its own statement, so that the insert above stays as every migration before v3-job-trace knew it.
                 try db.execute(
                     sql: "UPDATE jobs SET traceparent = ?, tracestate = ? WHERE seq = ?",
                     arguments: [trace.traceparent, trace.traceState, stored.rowID])
