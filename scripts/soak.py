@@ -309,7 +309,7 @@ class Soak:
         battery = self.args.abuse
         listed = subprocess.run([sys.executable, battery, "--list"], capture_output=True, text=True, timeout=60)
         cases = [line.split()[0] for line in listed.stdout.splitlines() if line.strip() and not line.startswith(" ")]
-        cases = [c for c in cases if re.fullmatch(r"[a-z0-9_]+", c)]
+        cases = [c for c in cases if re.fullmatch(r"[a-z][a-z0-9_]*", c)]
         if not cases:
             self.fail("abuse: cannot list the battery's cases: %s" % listed.stderr[-300:])
             return
