@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C libraries, each a module map and a shim header, nothing else.
@@ -121,6 +123,33 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                "RPCAuth",
+            ],
+            swiftSettings: strict
+        ),
+
+        // Authentication at the router: bearer tokens (hashed at rest), HS256/RS256 JWTs, mTLS subjects.
+        .target(
+            name: "RPCAuth",
+            dependencies: [
+                "RPCFraming",
+                "RPCServer",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(
+            name: "RPCAuthTests",
+            dependencies: [
+                "RPCAuth",
+                "RPCFraming",
+                "RPCServer",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
@@ -136,6 +165,25 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+
+        // The fuzz targets over the whole server (Fuzz/README.md): a replayer in the debug build, libFuzzer's with
+        // `-sanitize=fuzzer,address -parse-as-library -D FUZZING` (scripts/fuzz).
+        .executableTarget(
+            name: "planning-fuzz",
+            dependencies: [
+                "RPCServer",
+                "RPCFraming",
+                "PlanningRPC",
+                "PlanningEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Fuzz/ServerFuzz",
             swiftSettings: strict
         ),
 
@@ -156,11 +204,34 @@ let package = Package(
                 "OpenAIEngine",
                 "RPCServices",
                 "AdminServer",
+                "RPCAuth",
+                "DaemonConfiguration",
+                "RPCFraming",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // The daemon's configuration schema: its command's long options, filled from flags, PLANNING_RPCD_*
+        // environment variables and a YAML/JSON file, in that order of precedence.
+        .target(
+            name: "DaemonConfiguration",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(
+            name: "DaemonConfigurationTests",
+            dependencies: [
+                "DaemonConfiguration",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
@@ -230,6 +301,7 @@ let package = Package(
                 "RPCProtobuf",
                 "PlanningEngine",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -295,6 +367,8 @@ let package = Package(
                 "PlanningRPC",
                 "PlanningEngine",
                 "RPCFraming",
+                "RPCProtobuf",
+                "RPCServer",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -362,6 +362,7 @@ final class HTTP2ServerConnection: @unchecked Sendable {
         let lastStream = nghttp2_session_get_last_proc_stream_id(session)
         var debug = Array(debugData.utf8)
         _ = nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), lastStream, error.rawValue, &debug, debug.count)
+        ConnectionMetrics.goaway(reason: error == NGHTTP2_ENHANCE_YOUR_CALM ? "enhance_your_calm" : "protocol_error")
         self.closeAfterFlush = true
         self.scheduleFlush()
     }
@@ -373,6 +374,7 @@ final class HTTP2ServerConnection: @unchecked Sendable {
         guard let session = self.session, self.drainState == .open else { return }
         self.logger.debug("draining connection", metadata: ["peer": "\(self.peer)"])
         self.drainState = .noticeSent
+        ConnectionMetrics.goaway(reason: "drain")
         _ = nghttp2_submit_shutdown_notice(session)
         self.flush()
         self.eventLoop.scheduleTask(in: .seconds(1)) {

@@ -40,6 +40,9 @@ public struct RPCRouter: Sendable {
 
     private var methods: [String: Method] = [:]
     private var services: Set<String> = []
+    /// The handlers as registered, before any interceptor, so that adding one re-wraps them all.
+    private var registered: [String: Handler] = [:]
+    private var interceptors: [any CallInterceptor] = []
 
     public init() {}
 
@@ -68,6 +71,17 @@ public struct RPCRouter: Sendable {
         self.add(service: service, method: method, handler: .bidirectionalStreaming(handler))
     }
 
+    /// Runs `interceptor` before the handler of every method, those registered already and those registered later.
+    /// Interceptors run in the order they were added, each getting the context the previous one returned; the
+    /// handler runs only if every one of them returns.
+    public mutating func intercept(with interceptor: some CallInterceptor) {
+        self.interceptors.append(interceptor)
+        for (path, handler) in self.registered {
+            let metrics = self.methods[path]!.metrics
+            self.methods[path] = Method(path: path, handler: Self.wrap(handler, self.interceptors), metrics: metrics)
+        }
+    }
+
     /// Fully qualified names of the registered services, e.g. `planning.v1.CatalogService`.
     public var serviceNames: [String] { self.services.sorted() }
 
@@ -78,7 +92,36 @@ public struct RPCRouter: Sendable {
         let path = "/\(service)/\(method)"
         precondition(self.methods[path] == nil, "\(path) is registered twice")
         self.services.insert(service)
-        self.methods[path] = Method(path: path, handler: handler, metrics: MethodMetrics(path: path))
+        self.registered[path] = handler
+        self.methods[path] = Method(
+            path: path, handler: Self.wrap(handler, self.interceptors), metrics: MethodMetrics(path: path))
+    }
+
+    /// The handler that runs `interceptors` in order, then `handler` with the context they made.
+    private static func wrap(_ handler: Handler, _ interceptors: [any CallInterceptor]) -> Handler {
+        // Without interceptors the call path stays exactly as registered: no extra async hop per call.
+        guard !interceptors.isEmpty else { return handler }
+        @Sendable func intercepted(_ metadata: Metadata, _ context: ServerContext) async throws -> ServerContext {
+            var context = context
+            for interceptor in interceptors {
+                context = try await interceptor.intercept(metadata: metadata, context: context)
+            }
+            return context
+        }
+        switch handler {
+        case .unary(let unary):
+            return .unary { request, context in
+                try await unary(request, try await intercepted(request.metadata, context))
+            }
+        case .serverStreaming(let streaming):
+            return .serverStreaming { request, context in
+                try await streaming(request, try await intercepted(request.metadata, context))
+            }
+        case .bidirectionalStreaming(let bidirectional):
+            return .bidirectionalStreaming { request, context in
+                try await bidirectional(request, try await intercepted(request.metadata, context))
+            }
+        }
     }
 
     /// The method for a path, or the UNIMPLEMENTED error that grpc-go answers for it.

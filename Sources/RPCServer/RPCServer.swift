@@ -153,6 +153,7 @@ public final class RPCServer: Sendable {
             channel.close(promise: nil)
             return
         }
+        ConnectionMetrics.accepted.increment()
         channel.closeFuture.whenComplete { [weak self] _ in
             self?.state.withLockedValue { _ = $0.connections.removeValue(forKey: id) }
         }

@@ -14,6 +14,9 @@ public struct ServerContext: Sendable {
     /// connection is TLS and the client presented a certificate that chains to the client CA bundle; nil on
     /// plaintext connections and TLS ones without a client certificate.
     public var tlsPeerSubject: String?
+    /// The caller as a ``CallInterceptor`` (the authenticator) established it; nil when no authenticator runs or
+    /// the method is exempt from authentication.
+    public var principal: AuthenticatedPrincipal?
 
     public init(
         path: String,

@@ -18,6 +18,7 @@ struct PlanningRPCTool: AsyncParsableCommand {
             AttributesCommand.self,
             MappingsCommand.self,
             ClassificationsCommand.self,
+            AuthCommand.self,
             SuggestCommand.self,
             GenerateAttributesCommand.self,
             AutoMapCommand.self,

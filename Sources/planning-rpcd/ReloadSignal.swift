@@ -1,61 +1,50 @@
 import Dispatch
+import Foundation
 import Logging
+import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// SIGHUP runs a list of reload actions (TLS certificates; whatever else can change without a restart), each
-/// independently: one that fails is logged and the others still run, and the daemon keeps serving either way.
-///
-/// ```swift
-/// let reload = ReloadSignal(logger: logger)
-/// reload.add("tls") { try server.reloadTLS() }
-/// reload.start()
-/// ```
-final class ReloadSignal: @unchecked Sendable {
-    /// A named reload step, run on a background queue.
-    struct Action: Sendable {
+/// What SIGHUP reloads: a small list of named actions (the principal file, TLS certificates, ...), run in the order
+/// they were added. One that fails is logged and leaves what it reloads as it was; the others still run.
+final class ReloadSignal: Sendable {
+    private struct Action {
         let name: String
         let run: @Sendable () throws -> Void
     }
 
+    private let actions = Mutex<[Action]>([])
+    /// Touched only by `init` and `install()` (once, at start); Dispatch sources are thread-safe themselves.
+    private nonisolated(unsafe) let source: any DispatchSourceSignal
     private let logger: Logger
-    private let queue = DispatchQueue(label: "planning-rpcd.reload")
-    // Only touched on `queue` once `start()` has run, and only by `add` before that.
-    private var actions: [Action] = []
-    private var source: (any DispatchSourceSignal)?
 
     init(logger: Logger) {
         self.logger = logger
+        self.source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "reload-signal"))
     }
 
-    /// Adds a step; call before ``start()``.
+    /// Adds an action run on every SIGHUP.
     func add(_ name: String, _ run: @escaping @Sendable () throws -> Void) {
-        self.actions.append(Action(name: name, run: run))
+        self.actions.withLock { $0.append(Action(name: name, run: run)) }
     }
 
-    /// Starts listening for SIGHUP (which, without a handler, would end the process).
-    func start() {
-        signal(SIGHUP, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: self.queue)
-        // The handler holds this object and this object the source: both live as long as the process, on purpose.
-        source.setEventHandler { [self] in self.reload() }
-        source.resume()
-        self.source = source
-        self.logger.debug("SIGHUP reloads", metadata: ["actions": "\(self.actions.map(\.name))"])
-    }
-
-    private func reload() {
-        self.logger.info("SIGHUP: reloading", metadata: ["actions": "\(self.actions.map(\.name))"])
-        for action in self.actions {
+    /// Runs every action now, as SIGHUP does.
+    func reloadAll() {
+        for action in self.actions.withLock({ $0 }) {
             do {
                 try action.run()
+                self.logger.info("reloaded", metadata: ["what": "\(action.name)"])
             } catch {
-                self.logger.error("reload failed", metadata: ["action": "\(action.name)", "error": "\(error)"])
+                self.logger.error(
+                    "reload failed; keeping the previous configuration",
+                    metadata: ["what": "\(action.name)", "error": "\(error)"]
+                )
             }
         }
+    }
+
+    /// Starts handling SIGHUP (instead of the default, which ends the process).
+    func install() {
+        signal(SIGHUP, SIG_IGN)
+        self.source.setEventHandler { [self] in self.reloadAll() }
+        self.source.resume()
     }
 }

@@ -105,17 +105,24 @@ def test_disconnect_then_reattach_sees_every_event(stubs):
     assert [e.sequence for e in replay] == [e.sequence for e in events]
 
 
-def test_cancel_a_running_job(stubs):
-    catalog, planning = stubs
-    report = demo_report(catalog)
-    stream = planning.ClassifyPDEs(p.ClassifyPDEsRequest(report_id=report.id), timeout=120)
-    accepted = next(stream)
-    planning.CancelJob(p.CancelJobRequest(job_id=accepted.job_id), timeout=10)
-    events = [accepted] + list(stream)
+def test_cancel_a_running_job():
+    # 50 ms per item keeps the job running for seconds, so the cancel never races the job's own end.
+    daemon = Daemon(["--demo-data", "--simulated-model-latency-ms", "50"])
+    try:
+        channel = grpc.insecure_channel(daemon.address)
+        catalog, planning = cg.CatalogServiceStub(channel), pg.PlanningServiceStub(channel)
+        report = demo_report(catalog)
+        stream = planning.GenerateAttributes(p.GenerateAttributesRequest(report_id=report.id), timeout=120)
+        accepted = next(stream)
+        planning.CancelJob(p.CancelJobRequest(job_id=accepted.job_id), timeout=10)
+        events = [accepted] + list(stream)
+        job = planning.GetJob(p.GetJobRequest(job_id=accepted.job_id), timeout=10)
+        channel.close()
+    finally:
+        daemon.stop()
     terminal = events[-1]
     assert terminal.WhichOneof("payload") == "error"
     assert terminal.error.code == grpc.StatusCode.CANCELLED.value[0]
-    job = planning.GetJob(p.GetJobRequest(job_id=accepted.job_id), timeout=10)
     assert job.state == p.JOB_STATE_CANCELLED
 
 

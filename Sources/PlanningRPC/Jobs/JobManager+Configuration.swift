@@ -16,6 +16,8 @@ extension JobManager {
         /// Events a live watcher may hold before it falls back to reading the store (progress events coalesce
         /// and never fill it).
         public var watcherBufferCapacity = 32
+        /// Per-principal quotas without an override in the principal file; absent is unlimited.
+        public var quotas: [JobQuotas.Limit: Int] = [:]
 
         /// The defaults.
         public init() {}

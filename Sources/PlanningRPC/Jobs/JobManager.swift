@@ -34,6 +34,8 @@ public final class JobManager: Sendable {
     let logger: Logger
     /// The engine's index over the store's PDEs, shared by jobs and `SuggestPDEMappings`.
     public let catalogs: PDECatalogCache
+    /// Per-principal quotas on jobs and job streams.
+    public let quotas: JobQuotas
     let state = Mutex(State())
     let signal = WorkSignal()
 
@@ -46,14 +48,47 @@ public final class JobManager: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.catalogs = PDECatalogCache(store: store, engine: engine)
+        self.quotas = JobQuotas(defaults: configuration.quotas)
     }
 
     // MARK: Jobs
 
     /// Creates a queued job with its `accepted` event (sequence 1), or returns the owner's existing job with the
     /// same request id (`created == false`).
-    /// - Throws: RESOURCE_EXHAUSTED when the queue is full, UNAVAILABLE after shutdown began, store errors.
+    /// - Throws: RESOURCE_EXHAUSTED when the queue is full or the owner is at a job quota, UNAVAILABLE after shutdown
+    ///   began, store errors.
     public func submit(_ submission: JobSubmission) async throws -> CreatedJob {
+        let caller = Caller(name: submission.owner, team: submission.team, limits: submission.quotaLimits)
+        do {
+            try quotas.reserveJob(for: caller)
+        } catch {
+            // As for a full queue: a repeated request is answered with its job, quota or not.
+            if let existing = try await existingJob(submission) {
+                return CreatedJob(job: existing, created: false, firstEvent: nil)
+            }
+            throw error
+        }
+        do {
+            let created = try await admit(submission)
+            if created.created {
+                quotas.track(jobID: created.job.id, principal: submission.owner)
+            } else {
+                quotas.release(principal: submission.owner)
+            }
+            return created
+        } catch {
+            quotas.release(principal: submission.owner)
+            throw error
+        }
+    }
+
+    private func existingJob(_ submission: JobSubmission) async throws -> JobRecord? {
+        guard !submission.requestID.isEmpty, let lookup = store as? any JobRequestLookup else { return nil }
+        return try await lookup.job(team: submission.team, requestID: submission.requestID)
+    }
+
+    /// Admission against the global queue, then the job's creation.
+    private func admit(_ submission: JobSubmission) async throws -> CreatedJob {
         let limit = configuration.maxQueuedJobs
         let admitted = try state.withLock { state throws(RPCError) in
             guard state.phase == .idle || state.phase == .started else {
@@ -65,9 +100,7 @@ public final class JobManager: Sendable {
         }
         guard admitted else {
             // A repeated request is answered with its job, full queue or not.
-            if !submission.requestID.isEmpty, let lookup = store as? any JobRequestLookup,
-                let existing = try await lookup.job(owner: submission.owner, requestID: submission.requestID)
-            {
+            if let existing = try await existingJob(submission) {
                 return CreatedJob(job: existing, created: false, firstEvent: nil)
             }
             throw RPCError(
@@ -78,10 +111,12 @@ public final class JobManager: Sendable {
             ?? configuration.defaultJobDeadline.map {
                 Date().addingTimeInterval($0.timeInterval)
             }
-        let record = JobRecord(
-            kind: submission.kind, owner: submission.owner, cycleID: submission.cycleID,
+        var draft = JobRecord(
+            kind: submission.kind, owner: submission.owner, team: submission.team, cycleID: submission.cycleID,
             reportID: submission.reportID, requestID: submission.requestID, request: submission.request,
             cancelOnDisconnect: submission.cancelOnDisconnect, deadline: deadline)
+        draft.trace = submission.trace
+        let record = draft
         let store = store
         let created: CreatedJob
         do {
@@ -129,6 +164,7 @@ public final class JobManager: Sendable {
                     state.queued = max(0, state.queued - 1)
                     return state.hubs.removeValue(forKey: jobID)
                 }
+                quotas.ended(jobID: jobID)
                 hub?.publish([record])
             } catch StoreError.failedPrecondition {
                 // It ended meanwhile.
@@ -140,6 +176,14 @@ public final class JobManager: Sendable {
         }
         return try await store.job(id: jobID)
     }
+
+    /// Whether ``shutdown()`` has begun: watches end with a `server_draining` event.
+    var isShuttingDown: Bool {
+        state.withLock { $0.phase == .stopping || $0.phase == .stopped }
+    }
+
+    /// Jobs waiting for a worker (admission's count), for the queue-depth metric.
+    public var queuedJobCount: Int { state.withLock { $0.queued } }
 
     /// Live jobs held in memory (queued or running here): a finished job leaves none.
     public var liveJobCount: Int { state.withLock { $0.hubs.count } }

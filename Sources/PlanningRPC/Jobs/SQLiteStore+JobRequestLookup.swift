@@ -1,10 +1,10 @@
 import GRDB
 
 extension SQLiteStore: JobRequestLookup {
-    func job(owner: String, requestID: String) async throws -> JobRecord? {
+    func job(team: String, requestID: String) async throws -> JobRecord? {
         try await pool.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM jobs WHERE owner = ? AND request_id = ?", arguments: [owner, requestID]
+                db, sql: "SELECT * FROM jobs WHERE team = ? AND request_id = ?", arguments: [team, requestID]
             ).map { try JobRecord(row: $0) }
         }
     }

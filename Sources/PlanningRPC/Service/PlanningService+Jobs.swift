@@ -7,8 +7,9 @@ extension PlanningService {
     // MARK: Operations
 
     /// GenerateAttributes: checks the report and that it has documents, submits the job.
-    public func startGenerateAttributes(_ request: Planning_V1_GenerateAttributesRequest, metadata: Metadata)
-        async throws -> JobEventStream
+    public func startGenerateAttributes(
+        _ request: Planning_V1_GenerateAttributesRequest, metadata: Metadata, caller: Caller? = nil
+    ) async throws -> JobEventStream
     {
         try Self.checkRequestID(request.requestID)
         let deadline = try Self.jobDeadline(request.hasJobDeadline ? request.jobDeadline : nil)
@@ -22,24 +23,27 @@ extension PlanningService {
         }
         return try await submit(
             .generateAttributes, request, report: report, metadata: metadata, requestID: request.requestID,
-            cancelOnDisconnect: request.cancelOnDisconnect, deadline: deadline)
+            cancelOnDisconnect: request.cancelOnDisconnect, deadline: deadline,
+            caller: caller ?? Caller(metadata: metadata))
     }
 
     /// AutoMapPDEs: checks the report, submits the job.
-    public func startAutoMapPDEs(_ request: Planning_V1_AutoMapPDEsRequest, metadata: Metadata) async throws
-        -> JobEventStream
+    public func startAutoMapPDEs(
+        _ request: Planning_V1_AutoMapPDEsRequest, metadata: Metadata, caller: Caller? = nil
+    ) async throws -> JobEventStream
     {
         try Self.checkRequestID(request.requestID)
         let deadline = try Self.jobDeadline(request.hasJobDeadline ? request.jobDeadline : nil)
         let report = try await requireReport(request.reportID)
         return try await submit(
             .autoMapPDEs, request, report: report, metadata: metadata, requestID: request.requestID,
-            cancelOnDisconnect: request.cancelOnDisconnect, deadline: deadline)
+            cancelOnDisconnect: request.cancelOnDisconnect, deadline: deadline,
+            caller: caller ?? Caller(metadata: metadata))
     }
 
     /// RegenerateAllPDEMappings: checks the report, submits the job.
     public func startRegenerateAllPDEMappings(
-        _ request: Planning_V1_RegenerateAllPDEMappingsRequest, metadata: Metadata
+        _ request: Planning_V1_RegenerateAllPDEMappingsRequest, metadata: Metadata, caller: Caller? = nil
     )
         async throws -> JobEventStream
     {
@@ -48,12 +52,14 @@ extension PlanningService {
         let report = try await requireReport(request.reportID)
         return try await submit(
             .regenerateAllPDEMappings, request, report: report, metadata: metadata, requestID: request.requestID,
-            cancelOnDisconnect: request.cancelOnDisconnect, deadline: deadline)
+            cancelOnDisconnect: request.cancelOnDisconnect, deadline: deadline,
+            caller: caller ?? Caller(metadata: metadata))
     }
 
     /// ClassifyPDEs: exactly one of `pde_ids` (each must exist) and `report_id`; submits the job.
-    public func startClassifyPDEs(_ request: Planning_V1_ClassifyPDEsRequest, metadata: Metadata) async throws
-        -> JobEventStream
+    public func startClassifyPDEs(
+        _ request: Planning_V1_ClassifyPDEsRequest, metadata: Metadata, caller: Caller? = nil
+    ) async throws -> JobEventStream
     {
         try Self.checkRequestID(request.requestID)
         let deadline = try Self.jobDeadline(request.hasJobDeadline ? request.jobDeadline : nil)
@@ -83,17 +89,20 @@ extension PlanningService {
         }
         return try await submit(
             .classifyPDEs, request, report: report, metadata: metadata, requestID: request.requestID,
-            cancelOnDisconnect: request.cancelOnDisconnect, deadline: deadline)
+            cancelOnDisconnect: request.cancelOnDisconnect, deadline: deadline,
+            caller: caller ?? Caller(metadata: metadata))
     }
 
     private func submit(
         _ kind: JobKind, _ request: some SwiftProtobuf.Message, report: ReportRecord?, metadata: Metadata,
-        requestID: String, cancelOnDisconnect: Bool, deadline: Date?
+        requestID: String, cancelOnDisconnect: Bool, deadline: Date?, caller: Caller
     ) async throws -> JobEventStream {
-        let submission = JobSubmission(
-            kind: kind, owner: Principal.owner(from: metadata), cycleID: report?.cycleID ?? "",
+        var submission = JobSubmission(
+            kind: kind, owner: caller.name, team: caller.team, quotaLimits: caller.limits,
+            cycleID: report?.cycleID ?? "",
             reportID: report?.id ?? "", requestID: requestID, request: try request.serializedBytes(),
             cancelOnDisconnect: cancelOnDisconnect, deadline: deadline)
+        submission.trace = TraceContext(metadata: metadata)
         let jobs = jobs
         let created = try await ServiceErrors.mapping { try await jobs.submit(submission) }
         return JobEventStream(jobID: created.job.id, afterSequence: 0, submitted: created, jobs: jobs)
@@ -102,29 +111,36 @@ extension PlanningService {
     // MARK: Job API
 
     /// WatchJob: checks the job exists; the stream replays after `after_sequence`, then follows.
-    public func startWatchJob(_ request: Planning_V1_WatchJobRequest, metadata: Metadata) async throws
-        -> JobEventStream
+    public func startWatchJob(
+        _ request: Planning_V1_WatchJobRequest, metadata: Metadata, caller: Caller? = nil
+    ) async throws -> JobEventStream
     {
         guard request.afterSequence >= 0 else {
             throw ServiceErrors.invalidArgument("after_sequence", "must not be negative")
         }
-        let job = try await requireJob(request.jobID)
+        let job = try await requireJob(request.jobID, visibleTo: caller ?? Caller(metadata: metadata))
         return JobEventStream(jobID: job.id, afterSequence: request.afterSequence, submitted: nil, jobs: jobs)
     }
 
     /// GetJob.
-    public func getJob(_ request: Planning_V1_GetJobRequest, metadata: Metadata) async throws -> Planning_V1_Job {
-        try await requireJob(request.jobID).proto
+    public func getJob(
+        _ request: Planning_V1_GetJobRequest, metadata: Metadata, caller: Caller? = nil
+    ) async throws -> Planning_V1_Job {
+        try await requireJob(request.jobID, visibleTo: caller ?? Caller(metadata: metadata)).proto
     }
 
     /// ListJobs: filters, newest first, paginated.
-    public func listJobs(_ request: Planning_V1_ListJobsRequest, metadata: Metadata) async throws
-        -> Planning_V1_ListJobsResponse
+    public func listJobs(
+        _ request: Planning_V1_ListJobsRequest, metadata: Metadata, caller: Caller? = nil
+    ) async throws -> Planning_V1_ListJobsResponse
     {
         var filter = JobFilter()
         filter.cycleID = request.cycleID.isEmpty ? nil : request.cycleID
         filter.reportID = request.reportID.isEmpty ? nil : request.reportID
         filter.owner = request.owner.isEmpty ? nil : request.owner
+        let caller = caller ?? Caller(metadata: metadata)
+        // Another team's jobs are never listed: an admin lists every team's.
+        filter.team = caller.isAdmin ? nil : caller.team
         if request.kind != .unspecified {
             guard let kind = JobKind(proto: request.kind) else {
                 throw ServiceErrors.invalidArgument("kind", "unknown value \(request.kind.rawValue)")
@@ -157,12 +173,12 @@ extension PlanningService {
     }
 
     /// CancelJob: a queued job ends at once, a running one at its next item boundary; returns the job.
-    public func cancelJob(_ request: Planning_V1_CancelJobRequest, metadata: Metadata) async throws
-        -> Planning_V1_Job
-    {
-        try ServiceErrors.require(request.jobID, "job_id")
+    public func cancelJob(
+        _ request: Planning_V1_CancelJobRequest, metadata: Metadata, caller: Caller? = nil
+    ) async throws -> Planning_V1_Job {
+        // Another team's job is NOT_FOUND, exactly as an unknown id, so that ids cannot be probed.
+        let id = try await requireJob(request.jobID, visibleTo: caller ?? Caller(metadata: metadata)).id
         let jobs = jobs
-        let id = request.jobID
         return try await ServiceErrors.mapping { try await jobs.cancel(jobID: id) }.proto
     }
 }

@@ -22,6 +22,14 @@ extension PlanningService {
         return try await ServiceErrors.mapping { try await jobs.store.job(id: id) }
     }
 
+    /// The job, if `caller` may see it; another team's job fails exactly as an unknown id (NOT_FOUND, same
+    /// message), so that a caller cannot tell one from the other.
+    func requireJob(_ id: String, visibleTo caller: Caller, field: String = "job_id") async throws -> JobRecord {
+        let job = try await requireJob(id, field: field)
+        guard caller.canSee(job) else { throw ServiceErrors.rpcError(StoreError.notFound(what: "job", id: id)) }
+        return job
+    }
+
     /// The absolute deadline of a `job_deadline` field: nil when unset or zero (the server default).
     static func jobDeadline(_ duration: Google_Protobuf_Duration?, field: String = "job_deadline") throws(RPCError)
         -> Date?

@@ -1,8 +1,8 @@
 public import RPCFraming
 
-/// Who makes a call. Until authentication lands (the production-surface issue), a caller names itself
-/// with the `x-planning-user` metadata and defaults to `anonymous`; jobs and idempotency keys are scoped
-/// to this owner.
+/// The caller's self-declared name when the daemon runs without authentication: a caller names itself with the
+/// `x-planning-user` metadata and defaults to `anonymous`. With authentication on, the authenticated principal
+/// (``Caller/init(context:metadata:)``) is used and this metadata is ignored.
 public enum Principal {
     public static let metadataKey = "x-planning-user"
     public static let anonymous = "anonymous"

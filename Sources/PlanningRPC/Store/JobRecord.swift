@@ -1,4 +1,5 @@
 public import Foundation
+public import RPCFraming
 
 /// A background job: its identity, parameters, progress and outcome.
 public struct JobRecord: Sendable, Equatable {
@@ -12,11 +13,14 @@ public struct JobRecord: Sendable, Equatable {
     public var state: JobState
     /// Who started the job.
     public var owner: String
+    /// The team the job, and every record it creates (by its job id), belongs to: only that team's principals
+    /// (and admins) see it. Defaults to the owner.
+    public var team: String
     /// The cycle the job works on; empty when it has none.
     public var cycleID: String
     /// The report the job works on; empty when it has none.
     public var reportID: String
-    /// Client idempotency key; (owner, requestID) is unique when not empty.
+    /// Client idempotency key; (team, requestID) is unique when not empty.
     public var requestID: String
     /// The serialized request message, so that a restarted daemon can run the job again.
     public var request: Data
@@ -48,12 +52,16 @@ public struct JobRecord: Sendable, Equatable {
     public var cancelRequested: Bool
     /// The worker that claimed the job; empty while queued.
     public var worker: String
+    /// The W3C trace context of the call that created the job, if it carried a valid one. Outside `init` so that
+    /// stores that do not keep it need no change.
+    public var trace: TraceContext?
 
     /// A job with every field given. To create a job, pass one to `JobStore.createJob`, which assigns the id,
     /// row id, state and times.
     public init(
         rowID: Int64 = 0, id: String = "", kind: JobKind, state: JobState = .queued, owner: String,
-        cycleID: String = "", reportID: String = "", requestID: String = "", request: Data = Data(),
+        team: String? = nil, cycleID: String = "", reportID: String = "", requestID: String = "",
+        request: Data = Data(),
         cancelOnDisconnect: Bool = false, deadline: Date? = nil, step: String = "", percent: Double = 0,
         itemsDone: Int64 = 0, itemsTotal: Int64 = 0, createTime: Date = Date(), startTime: Date? = nil,
         finishTime: Date? = nil, result: JobResultSummary? = nil, error: JobFailure? = nil, lastSequence: Int64 = 0,
@@ -64,6 +72,7 @@ public struct JobRecord: Sendable, Equatable {
         self.kind = kind
         self.state = state
         self.owner = owner
+        self.team = team ?? owner
         self.cycleID = cycleID
         self.reportID = reportID
         self.requestID = requestID

@@ -13,17 +13,17 @@ public typealias JobEventsBuilder = @Sendable (JobEventContext) throws -> [Plann
 /// job's `lastSequence`, before anyone sends it. A job that has ended takes no more events or updates
 /// (`StoreError.failedPrecondition`).
 public protocol JobStore: Sendable {
-    /// Creates a queued job from `job` (kind, owner, cycle, report, request id, request, cancel-on-disconnect,
-    /// deadline are taken; the rest is assigned) and, when `firstEvent` is given, appends its first event in the
-    /// same transaction. If the owner already has a job with the same non-empty request id, returns that one
-    /// with `created == false` and appends nothing.
+    /// Creates a queued job from `job` (kind, owner, team, cycle, report, request id, request,
+    /// cancel-on-disconnect, deadline are taken; the rest is assigned) and, when `firstEvent` is given, appends its
+    /// first event in the same transaction. If the team already has a job with the same non-empty request id
+    /// (idempotency keys are per team), returns that one with `created == false` and appends nothing.
     func createJob(_ job: JobRecord, firstEvent: JobEventBuilder?) async throws -> CreatedJob
 
     /// Returns a job, or throws `notFound`.
     func job(id: String) async throws -> JobRecord
 
-    /// Lists jobs matching `filter`, newest first: `page.after` is the row id of the last job of the previous
-    /// page and the next page holds older jobs.
+    /// Lists jobs matching `filter` (including `filter.team`), newest first: `page.after` is the row id of the last
+    /// job of the previous page and the next page holds older jobs.
     func listJobs(filter: JobFilter, page: PageRequest) async throws -> Page<JobRecord>
 
     /// Applies `update` to the job and appends the event that `build` makes, in one transaction.

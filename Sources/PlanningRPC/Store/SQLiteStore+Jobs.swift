@@ -5,36 +5,44 @@ import SwiftProtobuf
 extension SQLiteStore: JobStore {
     public func createJob(_ job: JobRecord, firstEvent: JobEventBuilder?) async throws -> CreatedJob {
         var prepared = JobRecord(
-            id: RecordID.make(RecordID.job), kind: job.kind, state: .queued, owner: job.owner, cycleID: job.cycleID,
-            reportID: job.reportID, requestID: job.requestID, request: job.request,
+            id: RecordID.make(RecordID.job), kind: job.kind, state: .queued, owner: job.owner, team: job.team,
+            cycleID: job.cycleID, reportID: job.reportID, requestID: job.requestID, request: job.request,
             cancelOnDisconnect: job.cancelOnDisconnect,
             deadline: job.deadline.map { Date(storeMillis: $0.storeMillis) },
             createTime: timestamp())
         prepared.step = "queued"
+        prepared.trace = job.trace
         let newJob = prepared
         return try await pool.write { db in
             if !newJob.requestID.isEmpty,
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM jobs WHERE owner = ? AND request_id = ?",
-                    arguments: [newJob.owner, newJob.requestID])
+                    db, sql: "SELECT * FROM jobs WHERE team = ? AND request_id = ?",
+                    arguments: [newJob.team, newJob.requestID])
             {
                 return CreatedJob(job: try JobRecord(row: row), created: false, firstEvent: nil)
             }
             var stored = newJob
             try db.execute(
                 sql: """
-                    INSERT INTO jobs (id, kind, state, owner, cycle_id, report_id, request_id, request,
+                    INSERT INTO jobs (id, kind, state, owner, team, cycle_id, report_id, request_id, request,
                         cancel_on_disconnect, deadline, step, percent, items_done, items_total, create_time,
                         last_sequence, cancel_requested, worker)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    stored.id, stored.kind.rawValue, stored.state.rawValue, stored.owner, stored.cycleID,
+                    stored.id, stored.kind.rawValue, stored.state.rawValue, stored.owner, stored.team,
+                    stored.cycleID,
                     stored.reportID, stored.requestID, stored.request, stored.cancelOnDisconnect,
                     stored.deadline?.storeMillis, stored.step, stored.percent, stored.itemsDone, stored.itemsTotal,
                     stored.createTime.storeMillis, 0, false, "",
                 ])
             stored.rowID = db.lastInsertedRowID
+            if let trace = stored.trace {
+                // Its own statement, so that the insert above stays as every migration before v2-job-trace knew it.
+                try db.execute(
+                    sql: "UPDATE jobs SET traceparent = ?, tracestate = ? WHERE seq = ?",
+                    arguments: [trace.traceparent, trace.traceState, stored.rowID])
+            }
             guard let firstEvent else { return CreatedJob(job: stored, created: true, firstEvent: nil) }
             let (job, events) = try self.append(db, job: stored, update: .none, items: []) { [try firstEvent($0)] }
             return CreatedJob(job: job, created: true, firstEvent: events[0])
@@ -50,7 +58,7 @@ extension SQLiteStore: JobStore {
         var arguments = StatementArguments()
         let conditions: [(String, String?)] = [
             ("cycle_id", filter.cycleID), ("report_id", filter.reportID), ("kind", filter.kind?.rawValue),
-            ("state", filter.state?.rawValue), ("owner", filter.owner),
+            ("state", filter.state?.rawValue), ("owner", filter.owner), ("team", filter.team),
         ]
         for case (let column, let value?) in conditions {
             sql += " AND \(column) = ?"
@@ -255,7 +263,9 @@ extension SQLiteStore: JobStore {
             guard let kind = draft.payload?.storeKind else {
                 throw StoreError.invalid("a job event must carry a payload")
             }
-            if kind == .heartbeat { throw StoreError.invalid("heartbeats are not stored") }
+            if kind == .heartbeat || kind == .serverDraining {
+                throw StoreError.invalid("\(kind.rawValue) events are not stored")
+            }
             var event = draft
             event.jobID = job.id
             event.sequence = first + Int64(offset)

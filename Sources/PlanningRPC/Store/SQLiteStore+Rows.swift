@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RPCFraming
 
 // Decoding of rows into records. Written by hand (not GRDB's Codable records) because the records are public
 // and GRDB is an internal dependency: a public conformance to a GRDB protocol would make it part of our API.
@@ -120,13 +121,14 @@ extension JobRecord {
         }
         self.init(
             rowID: row["seq"], id: row["id"], kind: try row.enumValue("kind"), state: try row.enumValue("state"),
-            owner: row["owner"], cycleID: row["cycle_id"], reportID: row["report_id"],
+            owner: row["owner"], team: row["team"], cycleID: row["cycle_id"], reportID: row["report_id"],
             requestID: row["request_id"], request: row["request"], cancelOnDisconnect: row["cancel_on_disconnect"],
             deadline: row.optionalDate("deadline"), step: row["step"], percent: row["percent"],
             itemsDone: row["items_done"], itemsTotal: row["items_total"], createTime: row.date("create_time"),
             startTime: row.optionalDate("start_time"), finishTime: row.optionalDate("finish_time"), result: result,
             error: error, lastSequence: row["last_sequence"], cancelRequested: row["cancel_requested"],
             worker: row["worker"])
+        self.trace = TraceContext(traceparent: row["traceparent"] ?? "", tracestate: row["tracestate"] ?? "")
     }
 }
 
