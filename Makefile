@@ -6,7 +6,7 @@ ABUSE := ../shared/abuse/abuse_cases.py
 DAEMON_DEBUG := .build/debug/planning-rpcd
 DAEMON_RELEASE := .build/release/planning-rpcd
 
-.PHONY: run test deps venv build-tests test-swift test-interop test-abuse test-fuzz-replay release clean \
+.PHONY: run test deps venv build-tests test-swift test-interop test-postgres test-abuse test-fuzz-replay release clean \
 	test-sanitizers soak bench-memory
 
 run: deps
@@ -14,7 +14,7 @@ run: deps
 	$(DAEMON_RELEASE) --host 127.0.0.1 --port 50051 --data-dir ./data --demo-data --enable-bench-service --simulated-model-latency-ms 50
 
 # One debug build serves the Swift tests, the interop suite and the abuse battery.
-test: deps venv build-tests test-swift test-interop test-abuse test-fuzz-replay
+test: deps venv build-tests test-swift test-interop test-postgres test-abuse test-fuzz-replay
 
 deps:
 	@scripts/install-deps
@@ -30,11 +30,19 @@ $(VENV)/.installed: Tests/Interop/requirements.txt
 build-tests:
 	$(SWIFT) build --build-tests
 
+# Under a throw-away PostgreSQL cluster, so that the store contract suites run against both stores.
 test-swift:
-	$(SWIFT) test --skip-build
+	scripts/pg-test-cluster run -- $(SWIFT) test --skip-build
 
 test-interop:
-	cd Tests/Interop && PLANNING_RPCD=$(CURDIR)/$(DAEMON_DEBUG) PLANNING_RPC=$(CURDIR)/.build/debug/planning-rpc ../../$(PYTHON) -m pytest -q
+	cd Tests/Interop && PLANNING_RPCD=$(CURDIR)/$(DAEMON_DEBUG) PLANNING_RPC=$(CURDIR)/.build/debug/planning-rpc ../../$(PYTHON) -m pytest -q --ignore=$(PG_SCENARIO)
+
+# The two-instance scenario on a throw-away PostgreSQL cluster (scripts/pg-test-cluster): two daemons on one
+# database, one killed mid-job.
+PG_SCENARIO := test_postgres_scale_out.py
+test-postgres:
+	scripts/pg-test-cluster run -- sh -c 'cd Tests/Interop && PLANNING_RPCD=$(CURDIR)/$(DAEMON_DEBUG) \
+		PLANNING_RPC=$(CURDIR)/.build/debug/planning-rpc ../../$(PYTHON) -m pytest -q $(PG_SCENARIO)'
 
 # The shared abuse battery runs whenever ../shared/abuse exists beside the checkout (as in CI).
 test-abuse:

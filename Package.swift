@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C libraries, each a module map and a shim header, nothing else.
@@ -200,6 +201,7 @@ let package = Package(
             dependencies: [
                 "RPCServer",
                 "PlanningRPC",
+                "PlanningPostgres",
                 "PlanningEngine",
                 "OpenAIEngine",
                 "RPCServices",
@@ -310,6 +312,21 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The PostgreSQL store: the same PlanningStore and JobStore on PostgresNIO, with a shared job queue
+        // (leases, SKIP LOCKED claims) and LISTEN/NOTIFY fan-out, for several daemons on one database.
+        .target(
+            name: "PlanningPostgres",
+            dependencies: [
+                "PlanningRPC",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strict
+        ),
+
         // gRPC's standard services over any router: health checking and server reflection. Knows nothing of planning.
         .target(
             name: "RPCServices",
@@ -365,6 +382,7 @@ let package = Package(
             name: "PlanningRPCTests",
             dependencies: [
                 "PlanningRPC",
+                "PlanningPostgres",
                 "PlanningEngine",
                 "RPCFraming",
                 "RPCProtobuf",

@@ -58,8 +58,16 @@ public struct ResolvedConfiguration: Sendable {
         if Self.isSecret(entry.option.name) {
             return "\"<redacted>\""
         }
-        let quoted = entry.values.map(Self.quote)
+        let quoted = entry.values.map { Self.quote(Self.maskingURLPassword($0)) }
         return entry.option.isRepeating ? "[" + quoted.joined(separator: ", ") + "]" : quoted[0]
+    }
+
+    /// The value with the password of a `scheme://user:password@host` URL replaced (e.g. `--database-url`).
+    static func maskingURLPassword(_ value: String) -> String {
+        guard let scheme = value.range(of: "://"), let at = value[scheme.upperBound...].firstIndex(of: "@"),
+            let colon = value[scheme.upperBound..<at].firstIndex(of: ":")
+        else { return value }
+        return String(value[..<value.index(after: colon)]) + "<redacted>" + String(value[at...])
     }
 
     /// A YAML double-quoted scalar (JSON string escaping is valid there).

@@ -33,6 +33,9 @@ struct PlanningRPCD: AsyncParsableCommand {
     @Option(help: "Directory of the embedded SQLite database (planning.sqlite).")
     var dataDir = "./data"
 
+    @OptionGroup(title: "Store")
+    var storeOptions: StoreOptions
+
     @Flag(help: "Load the demo cycle, report, documents and PDE catalog at start (idempotent).")
     var demoData = false
 
@@ -178,14 +181,17 @@ struct PlanningRPCD: AsyncParsableCommand {
         configuration.drainTimeout = Self.duration(self.drainTimeout) ?? .zero
         configuration.tls = try self.tls.configuration()
 
-        let store: SQLiteStore
+        let store: any JobStore & PlanningStore
+        let closeStore: @Sendable () -> Void
         do {
-            store = try SQLiteStore(directory: URL(fileURLWithPath: self.dataDir, isDirectory: true))
+            let opened = try await self.storeOptions.open(dataDir: self.dataDir, logger: logger)
+            store = opened.store
+            closeStore = opened.close
         } catch {
             logger.critical("cannot open the database", metadata: ["data-dir": "\(self.dataDir)", "error": "\(error)"])
             throw ExitCode.failure
         }
-        logger.info("database open", metadata: ["data-dir": "\(self.dataDir)"])
+        defer { closeStore() }
         if self.demoData {
             try await DemoData.load(into: store, logger: logger)
         }

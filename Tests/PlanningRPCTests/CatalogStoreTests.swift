@@ -3,9 +3,10 @@ import PlanningRPC
 import Testing
 
 @Suite struct CatalogStoreTests {
-    @Test func cyclesAndReports() async throws {
+    @Test(arguments: StoreKind.available)
+    func cyclesAndReports(_ kind: StoreKind) async throws {
         let clock = TestClock()
-        try await withTemporaryStore(clock: clock) { store, _ in
+        try await withStore(kind, clock: clock) { store in
             let cycle = try await store.createCycle(CycleRecord(name: "  2026 Q4 ", description: "fourth quarter"))
             #expect(cycle.id.hasPrefix("cyc_"))
             #expect(cycle.id.count == 20)
@@ -49,8 +50,9 @@ import Testing
         }
     }
 
-    @Test func documentsWithAndWithoutText() async throws {
-        try await withTemporaryStore { store, _ in
+    @Test(arguments: StoreKind.available)
+    func documentsWithAndWithoutText(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let report = try await makeReport(store)
             let text = String(repeating: "Report the committed exposure. ", count: 1000) + "é"
             let document = try await store.addDocument(
@@ -73,8 +75,9 @@ import Testing
         }
     }
 
-    @Test func attributes() async throws {
-        try await withTemporaryStore { store, _ in
+    @Test(arguments: StoreKind.available)
+    func attributes(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let report = try await makeReport(store)
             let attribute = try await store.createAttribute(
                 AttributeRecord(
@@ -99,9 +102,10 @@ import Testing
         }
     }
 
-    @Test func pdeImportUpsertsByNaturalKey() async throws {
+    @Test(arguments: StoreKind.available)
+    func pdeImportUpsertsByNaturalKey(_ kind: StoreKind) async throws {
         let clock = TestClock()
-        try await withTemporaryStore(clock: clock) { store, _ in
+        try await withStore(kind, clock: clock) { store in
             let first = try await store.upsertPDEs([
                 PDERecord(
                     system: "LOANIQ", table: "FACILITY", column: "COMMIT_AMT", dataType: "DECIMAL(18,2)",
@@ -145,8 +149,9 @@ import Testing
         }
     }
 
-    @Test func mappingsListUpdateAndReplace() async throws {
-        try await withTemporaryStore { store, _ in
+    @Test(arguments: StoreKind.available)
+    func mappingsListUpdateAndReplace(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let report = try await makeReport(store)
             let exposure = try await store.createAttribute(AttributeRecord(reportID: report.id, name: "Exposure"))
             let maturity = try await store.createAttribute(AttributeRecord(reportID: report.id, name: "Maturity"))
@@ -235,9 +240,10 @@ import Testing
         }
     }
 
-    @Test func classificationsUpsertPerPDE() async throws {
+    @Test(arguments: StoreKind.available)
+    func classificationsUpsertPerPDE(_ kind: StoreKind) async throws {
         let clock = TestClock()
-        try await withTemporaryStore(clock: clock) { store, _ in
+        try await withStore(kind, clock: clock) { store in
             let pdes = try await store.upsertPDEs([
                 PDERecord(system: "S", table: "T", column: "SSN"), PDERecord(system: "S", table: "T", column: "AMT"),
             ]).pdes

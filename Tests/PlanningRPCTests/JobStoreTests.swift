@@ -11,9 +11,10 @@ import Testing
         return event
     }
 
-    @Test func createJobWithFirstEvent() async throws {
+    @Test(arguments: StoreKind.available)
+    func createJobWithFirstEvent(_ kind: StoreKind) async throws {
         let clock = TestClock()
-        try await withTemporaryStore(clock: clock) { store, _ in
+        try await withStore(kind, clock: clock) { store in
             let request = Data([1, 2, 3])
             let created = try await store.createJob(
                 JobRecord(
@@ -46,8 +47,9 @@ import Testing
         }
     }
 
-    @Test func requestIDIsIdempotentPerOwner() async throws {
-        try await withTemporaryStore { store, _ in
+    @Test(arguments: StoreKind.available)
+    func requestIDIsIdempotentPerOwner(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let first = try await store.createJob(
                 JobRecord(kind: .autoMapPDEs, owner: "alice", requestID: "r-1"), firstEvent: { Self.acceptedEvent($0) })
             let again = try await store.createJob(
@@ -79,9 +81,10 @@ import Testing
         }
     }
 
-    @Test func lifecycleUpdatesAndTerminalEvent() async throws {
+    @Test(arguments: StoreKind.available)
+    func lifecycleUpdatesAndTerminalEvent(_ kind: StoreKind) async throws {
         let clock = TestClock()
-        try await withTemporaryStore(clock: clock) { store, _ in
+        try await withStore(kind, clock: clock) { store in
             let job = try await store.createJob(JobRecord(kind: .classifyPDEs, owner: "alice")).job
             clock.advance(by: 1)
             let claimed = try #require(try await store.claimNextQueued(worker: "w1"))
@@ -137,8 +140,9 @@ import Testing
         }
     }
 
-    @Test func cancelAndRecoveryQueries() async throws {
-        try await withTemporaryStore { store, _ in
+    @Test(arguments: StoreKind.available)
+    func cancelAndRecoveryQueries(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let queued = try await store.createJob(JobRecord(kind: .autoMapPDEs, owner: "a")).job
             let running = try await store.createJob(JobRecord(kind: .autoMapPDEs, owner: "a")).job
             let done = try await store.createJob(JobRecord(kind: .autoMapPDEs, owner: "a")).job
@@ -159,8 +163,9 @@ import Testing
         }
     }
 
-    @Test func listJobsFiltersNewestFirst() async throws {
-        try await withTemporaryStore { store, _ in
+    @Test(arguments: StoreKind.available)
+    func listJobsFiltersNewestFirst(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let j1 = try await store.createJob(
                 JobRecord(kind: .generateAttributes, owner: "alice", cycleID: "c1", reportID: "r1")
             ).job
@@ -193,8 +198,9 @@ import Testing
     }
 
     /// Many writers append at once: sequences are 1...n without gaps or repeats, in the bytes as in the column.
-    @Test func sequencesStrictlyIncreaseUnderConcurrentAppends() async throws {
-        try await withTemporaryStore { store, _ in
+    @Test(arguments: StoreKind.available)
+    func sequencesStrictlyIncreaseUnderConcurrentAppends(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let job = try await store.createJob(JobRecord(kind: .classifyPDEs, owner: "a")).job
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for writer in 0..<8 {
@@ -223,8 +229,9 @@ import Testing
         }
     }
 
-    @Test func commitItemWritesRecordsAndEventsTogether() async throws {
-        try await withTemporaryStore { store, _ in
+    @Test(arguments: StoreKind.available)
+    func commitItemWritesRecordsAndEventsTogether(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let report = try await makeReport(store)
             let job = try await store.createJob(
                 JobRecord(kind: .generateAttributes, owner: "a", reportID: report.id),
@@ -294,8 +301,9 @@ import Testing
         }
     }
 
-    @Test func commitItemForMappingsAndClassifications() async throws {
-        try await withTemporaryStore { store, _ in
+    @Test(arguments: StoreKind.available)
+    func commitItemForMappingsAndClassifications(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let report = try await makeReport(store)
             let attribute = try await store.createAttribute(AttributeRecord(reportID: report.id, name: "Exposure"))
             let pdes = try await store.upsertPDEs([
@@ -363,9 +371,10 @@ import Testing
         }
     }
 
-    @Test func retentionSweepDeletesOnlyOldEndedJobs() async throws {
+    @Test(arguments: StoreKind.available)
+    func retentionSweepDeletesOnlyOldEndedJobs(_ kind: StoreKind) async throws {
         let clock = TestClock()
-        try await withTemporaryStore(clock: clock) { store, _ in
+        try await withStore(kind, clock: clock) { store in
             let report = try await makeReport(store)
             let old = try await store.createJob(
                 JobRecord(kind: .generateAttributes, owner: "a"), firstEvent: { Self.acceptedEvent($0) }

@@ -4,7 +4,7 @@ import Testing
 
 @testable import PlanningRPC
 
-/// `v_job_team` on a database that has jobs from before it: each job's team is its owner (the team an
+/// `v2-job-team` on a database that has jobs from before it: each job's team is its owner (the team an
 /// unauthenticated caller had), and idempotency keys become per team.
 @Suite struct JobTeamMigrationTests {
     @Test func existingJobsJoinTheirOwnersTeam() async throws {
@@ -32,7 +32,7 @@ import Testing
             try old.close()
         }
         let store = try SQLiteStore(path: path)
-        #expect(try await store.appliedMigrations() == ["v1-catalog", "v1-jobs", "v_job_team"])
+        #expect(try await store.appliedMigrations() == ["v1-catalog", "v1-jobs", "v2-job-team", "v3-job-trace"])
         #expect(try await store.job(id: "job_a").team == "alice")
         #expect(try await store.job(id: "job_b").team == "bob")
         #expect(

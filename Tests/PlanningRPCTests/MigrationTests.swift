@@ -1,19 +1,49 @@
 import Foundation
+import PlanningPostgres
 import PlanningRPC
 import Testing
 
 @Suite struct MigrationTests {
-    @Test func migratesFromEmptyAndReopens() async throws {
-        try await withTemporaryStore { store, directory in
-            #expect(try await store.appliedMigrations() == ["v1-catalog", "v1-jobs", "v_job_team", "v2-job-trace"])
-            let file = directory.appendingPathComponent("planning.sqlite")
-            #expect(FileManager.default.fileExists(atPath: file.path))
-            let cycle = try await store.createCycle(CycleRecord(name: "2026 Q4"))
+    static let all = ["v1-catalog", "v1-jobs", "v2-job-team", "v3-job-trace"]
 
-            // Opening the same file again runs no migration twice and sees the data.
-            let reopened = try SQLiteStore(path: file.path)
-            #expect(try await reopened.appliedMigrations() == ["v1-catalog", "v1-jobs", "v_job_team", "v2-job-trace"])
-            #expect(try await reopened.cycle(id: cycle.id) == cycle)
+    @Test(arguments: StoreKind.available) func migratesFromEmptyAndReopens(_ kind: StoreKind) async throws {
+        switch kind {
+        case .sqlite:
+            try await withTemporaryStore { store, directory in
+                #expect(try await store.appliedMigrations() == Self.all)
+                let file = directory.appendingPathComponent("planning.sqlite")
+                #expect(FileManager.default.fileExists(atPath: file.path))
+                let cycle = try await store.createCycle(CycleRecord(name: "2026 Q4"))
+
+                // Opening the same file again runs no migration twice and sees the data.
+                let reopened = try SQLiteStore(path: file.path)
+                #expect(try await reopened.appliedMigrations() == Self.all)
+                #expect(try await reopened.cycle(id: cycle.id) == cycle)
+            }
+        case .postgres:
+            try await withPostgresDatabase { url in
+                let store = try await openPostgresStore(url)
+                defer { store.close() }
+                #expect(try await store.appliedMigrations() == Self.all)
+                let cycle = try await store.createCycle(CycleRecord(name: "2026 Q4"))
+                let reopened = try await openPostgresStore(url)
+                defer { reopened.close() }
+                #expect(try await reopened.appliedMigrations() == Self.all)
+                #expect(try await reopened.cycle(id: cycle.id) == cycle)
+            }
+        }
+    }
+
+    /// Daemons starting together on an empty database: the advisory lock lets one migrate, the others wait and
+    /// find the schema in place; none fails.
+    @Test(.enabled(if: StoreKind.postgresURL != nil)) func concurrentStartsMigrateOnce() async throws {
+        try await withPostgresDatabase { url in
+            let stores = try await withThrowingTaskGroup(of: PostgresStore.self) { group in
+                for _ in 0..<4 { group.addTask { try await openPostgresStore(url) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            defer { for store in stores { store.close() } }
+            for store in stores { #expect(try await store.appliedMigrations() == Self.all) }
         }
     }
 

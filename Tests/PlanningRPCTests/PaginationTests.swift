@@ -27,8 +27,9 @@ import Testing
         }
     }
 
-    @Test func exactPageBoundaries() async throws {
-        try await withTemporaryStore { store, _ in
+    @Test(arguments: StoreKind.available)
+    func exactPageBoundaries(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             _ = try await store.upsertPDEs((0..<6).map { PDERecord(system: "S", table: "T", column: "C\($0)") })
             let first = try await store.listPDEs(system: nil, page: PageRequest(size: 3))
             #expect(first.items.map(\.column) == ["C0", "C1", "C2"])
@@ -42,8 +43,9 @@ import Testing
 
     /// Pages through PDEs while another task inserts: every row that existed at the start is seen exactly once,
     /// and nothing is seen twice.
-    @Test func ascendingPagesAreStableUnderConcurrentInserts() async throws {
-        try await withTemporaryStore { store, _ in
+    @Test(arguments: StoreKind.available)
+    func ascendingPagesAreStableUnderConcurrentInserts(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let initial = try await store.upsertPDEs(
                 (0..<120).map { PDERecord(system: "S", table: "T", column: "OLD\($0)") }
             ).pdes.map(\.id)
@@ -75,8 +77,9 @@ import Testing
 
     /// Jobs list newest first; new jobs created while paging never show up on later pages, and every job that
     /// existed at the start is seen exactly once.
-    @Test func descendingJobPagesAreStableUnderConcurrentInserts() async throws {
-        try await withTemporaryStore { store, _ in
+    @Test(arguments: StoreKind.available)
+    func descendingJobPagesAreStableUnderConcurrentInserts(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             var initial: [String] = []
             for index in 0..<60 {
                 initial.append(try await store.createJob(JobRecord(kind: .classifyPDEs, owner: "o\(index % 3)")).job.id)
@@ -107,8 +110,9 @@ import Testing
 
     /// Rows inserted between page reads (deterministically, after every page) neither repeat nor displace rows,
     /// with a filter on the list.
-    @Test func filteredMappingPagesWithInsertsBetweenReads() async throws {
-        try await withTemporaryStore { store, _ in
+    @Test(arguments: StoreKind.available)
+    func filteredMappingPagesWithInsertsBetweenReads(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let report = try await makeReport(store)
             let attributes = try await (0..<4).asyncMap { index in
                 try await store.createAttribute(AttributeRecord(reportID: report.id, name: "A\(index)"))

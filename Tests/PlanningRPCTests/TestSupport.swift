@@ -30,7 +30,7 @@ func withTemporaryStore<T>(
 }
 
 /// A cycle with one report, the usual parent of what a test creates.
-func makeReport(_ store: SQLiteStore, cycle: String = "2026 Q4", report: String = "FR Y-14Q Schedule H.1")
+func makeReport(_ store: any PlanningStore, cycle: String = "2026 Q4", report: String = "FR Y-14Q Schedule H.1")
     async throws -> ReportRecord
 {
     let created = try await store.createCycle(CycleRecord(name: cycle))

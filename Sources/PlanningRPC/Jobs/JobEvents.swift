@@ -2,7 +2,7 @@ import Foundation
 
 /// Builders of the payloads of job events; the store fills in each event's envelope (job id, sequence, time,
 /// state, step, percent, items) from the job inside the appending transaction.
-enum JobEvents {
+package enum JobEvents {
     /// The first event of a job stream.
     static func accepted(_ job: JobRecord, existing: Bool = false) -> Planning_V1_JobEvent {
         var accepted = Planning_V1_Accepted()
@@ -14,7 +14,7 @@ enum JobEvents {
     }
 
     /// Progress only, with an optional detail.
-    static func progress(_ message: String = "") -> Planning_V1_JobEvent {
+    package static func progress(_ message: String = "") -> Planning_V1_JobEvent {
         var progress = Planning_V1_Progress()
         progress.message = message
         var event = Planning_V1_JobEvent()

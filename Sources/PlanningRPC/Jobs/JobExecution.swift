@@ -60,6 +60,10 @@ struct JobExecution {
         if Task.isCancelled { throw JobInterruption(reason: .shutdown) }
     }
 
+    /// The worker that claimed the job, which every write of this run must still be (see
+    /// `JobUpdate.expectedWorker`); nil for a job that was not claimed (never the case for a run).
+    var fence: String? { job.worker.isEmpty ? nil : job.worker }
+
     /// Engine options bounding a call by what is left of the job's deadline.
     var engineOptions: EngineCallOptions {
         guard let deadline else { return .defaults }
@@ -78,7 +82,8 @@ struct JobExecution {
     /// Stores and publishes a progress event.
     mutating func progress(step: String, percent: Double, message: String = "") async throws {
         let update = JobUpdate(
-            step: step, percent: advance(to: percent), itemsDone: itemsDone, itemsTotal: max(itemsTotal, itemsDone))
+            step: step, percent: advance(to: percent), itemsDone: itemsDone, itemsTotal: max(itemsTotal, itemsDone),
+            expectedWorker: fence)
         let store = store
         let jobID = job.id
         let record = try await Self.shielded {
@@ -98,7 +103,7 @@ struct JobExecution {
     ) async throws -> [WrittenItem] {
         let update = JobUpdate(
             step: step, percent: advance(to: percent), itemsDone: itemsDone + 1,
-            itemsTotal: max(itemsTotal, itemsDone + 1))
+            itemsTotal: max(itemsTotal, itemsDone + 1), expectedWorker: fence)
         let store = store
         let jobID = job.id
         let (items, records) = try await Self.shielded {
@@ -115,13 +120,13 @@ struct JobExecution {
     mutating func succeed() async throws {
         let update = JobUpdate(
             state: .succeeded, step: "done", percent: 100, itemsDone: itemsDone, itemsTotal: max(itemsTotal, itemsDone),
-            result: summary)
+            result: summary, expectedWorker: fence)
         try await end(update, JobEvents.result(summary))
     }
 
     /// Stores and publishes the terminal event of a job that failed or was cancelled.
     mutating func fail(_ failure: JobFailure, state: JobState) async throws {
-        try await end(JobUpdate(state: state, error: failure), JobEvents.error(failure))
+        try await end(JobUpdate(state: state, error: failure, expectedWorker: fence), JobEvents.error(failure))
     }
 
     private mutating func end(_ update: JobUpdate, _ event: Planning_V1_JobEvent) async throws {
@@ -140,8 +145,9 @@ struct JobExecution {
     mutating func requeue(_ message: String) async throws {
         let store = store
         let jobID = job.id
+        let update = JobUpdate(state: .queued, expectedWorker: fence)
         let record = try await Self.shielded {
-            try await store.appendEvent(jobID: jobID, update: JobUpdate(state: .queued)) { _ in
+            try await store.appendEvent(jobID: jobID, update: update) { _ in
                 JobEvents.progress(message)
             }
         }

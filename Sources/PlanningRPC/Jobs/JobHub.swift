@@ -129,6 +129,15 @@ final class JobHub: Sendable {
     /// The number of registered watchers.
     var watcherCount: Int { state.withLock { $0.watchers.count } }
 
+    /// The sequence of the latest event published.
+    var lastSequence: Int64 { state.withLock { $0.lastSequence } }
+
+    /// Whether the terminal event was published.
+    var hasEnded: Bool { state.withLock { $0.ended } }
+
+    /// Whether the hub was closed (shutdown, or dropped as idle): a watcher must look the job up again.
+    var isClosed: Bool { state.withLock { $0.closed } }
+
     // MARK: Publishing
 
     /// Hands stored events, in sequence order, to every watcher. Events at or below the last published sequence
@@ -234,6 +243,11 @@ final class JobHub: Sendable {
             return state.runTask
         }
         task?.cancel()
+    }
+
+    /// Clears the stop reason of an earlier run on this instance (a lost lease), for a new run of the same job.
+    func beginRun() {
+        state.withLock { $0.stopReason = nil }
     }
 
     /// Why the job must stop, if it must.

@@ -25,18 +25,21 @@ extension JobManager {
             }
             let hub = state.withLock { state in
                 state.queued = max(0, state.queued - 1)
-                if let hub = state.hubs[job.id] { return hub }
+                state.running[job.id] = worker
+                if let hub = state.hubs[job.id], !hub.isClosed { return hub }
                 let hub = JobHub(
                     jobID: job.id, lastSequence: job.lastSequence, bufferCapacity: configuration.watcherBufferCapacity)
                 state.hubs[job.id] = hub
                 return hub
             }
+            hub.beginRun()
             quotas.started(jobID: job.id, principal: job.owner)
             let task = Task { await self.execute(job, hub: hub) }
             hub.attach(task)
             if Task.isCancelled { hub.requestStop(.shutdown) }
             await task.value
             hub.attach(nil)
+            state.withLock { _ = $0.running.removeValue(forKey: job.id) }
         }
     }
 
@@ -84,7 +87,10 @@ extension JobManager {
         if let state = execution.endState {
             JobMetrics.ended(kind: job.kind, state: state, run: elapsed)
         }
-        if !state.withLock({ $0.phase == .stopping || $0.phase == .stopped }) || execution.ended {
+        // On a shared queue a hub that saw no terminal event stays: the job goes on elsewhere (or later here),
+        // and the announcements keep feeding the hub's watchers.
+        let stopping = state.withLock { $0.phase == .stopping || $0.phase == .stopped }
+        if execution.ended || (!stopping && queue == nil) {
             retire(hub)
         }
     }
@@ -98,8 +104,24 @@ extension JobManager {
         let done =
             "\(execution.itemsDone) of \(execution.itemsTotal) items done (\(execution.summary.text)); "
             + "last sequence before it \(execution.lastSequence)"
+        if reason == .leaseLost {
+            logger.warning(
+                "job lease lost; another instance resumes the job",
+                metadata: ["job.id": "\(execution.job.id)", "items.done": "\(execution.itemsDone)"])
+            return
+        }
+        if queue != nil, case StoreError.unavailable = error {
+            // Nothing can be written now; the lease runs out and whichever instance claims the job next (this one
+            // too, once the database is back) resumes it after its last committed item.
+            logger.warning(
+                "job interrupted: the database is unavailable; it resumes once its lease expires",
+                metadata: ["job.id": "\(execution.job.id)"])
+            return
+        }
         do {
             switch reason {
+            case .leaseLost:
+                return
             case .shutdown:
                 try await execution.requeue("interrupted by shutdown after \(execution.itemsDone) items")
             case .cancelled:

@@ -22,11 +22,16 @@ extension JobManager {
     ) async throws {
         var last = max(0, after)
         while true {
-            let hub = state.withLock { $0.hubs[jobID] }
+            var hub = state.withLock { $0.hubs[jobID] }
+            if hub == nil || hub?.isClosed == true, queue != nil {
+                // Live on another instance (or about to be): follow it through the shared store's announcements.
+                hub = try await followerHub(jobID)
+            }
             if let hub, let subscription = hub.subscribe() {
                 defer { hub.unsubscribe(subscription.id) }
-                try await follow(hub, watcher: subscription.id, last: &last, deliver: deliver)
-                return
+                if try await follow(hub, watcher: subscription.id, last: &last, deliver: deliver) { return }
+                // The hub was dropped under this watcher (not a shutdown): look the job up again.
+                continue
             }
             // Not live here: the store has the answer, unless the job is live elsewhere (another process, or
             // between its creation and its hub); then poll.
@@ -48,30 +53,34 @@ extension JobManager {
         }
     }
 
+    /// Delivers from the hub until the terminal event (returns true) or until a shared queue's idle-hub sweep
+    /// closed the hub (returns false).
     private func follow(
         _ hub: JobHub, watcher: UInt64, last: inout Int64, deliver: (JobEventRecord) async throws -> Void
-    ) async throws {
-        if try await replay(hub.jobID, after: &last, coalesce: false, deliver: deliver) { return }
+    ) async throws -> Bool {
+        if try await replay(hub.jobID, after: &last, coalesce: false, deliver: deliver) { return true }
         while true {
             switch await hub.next(watcher) {
             case .event(let record):
                 guard record.sequence > last else { continue }
                 try await deliver(record)
                 last = record.sequence
-                if record.payloadKind.isTerminal { return }
+                if record.payloadKind.isTerminal { return true }
             case .heartbeat:
                 try await deliver(hub.heartbeat(at: Date()))
             case .lagged:
                 repeat {
-                    if try await replay(hub.jobID, after: &last, coalesce: true, deliver: deliver) { return }
+                    if try await replay(hub.jobID, after: &last, coalesce: true, deliver: deliver) { return true }
                 } while !hub.rejoin(watcher, after: last)
             case .closed:
                 try Task.checkCancellation()
                 // What the store has beyond the buffer first (the terminal event of a hub that ended, the last
                 // items of a run that stopped); then, at shutdown, where to resume.
-                if try await replay(hub.jobID, after: &last, coalesce: false, deliver: deliver) { return }
+                if try await replay(hub.jobID, after: &last, coalesce: false, deliver: deliver) { return true }
+                // On a shared queue, a hub dropped as idle (not a shutdown): the caller looks the job up again.
+                if queue != nil, state.withLock({ $0.phase == .started }) { return false }
                 try await deliver(hub.draining(resumeAfter: last, at: Date()))
-                return
+                return true
             }
         }
     }

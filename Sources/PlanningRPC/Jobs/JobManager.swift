@@ -22,6 +22,8 @@ public final class JobManager: Sendable {
     struct State: Sendable {
         var phase: Phase = .idle
         var hubs: [String: JobHub] = [:]
+        /// The jobs this instance runs, by id: the worker name each was claimed under.
+        var running: [String: String] = [:]
         /// Jobs waiting for a worker, for admission.
         var queued = 0
         /// Workers, heartbeat ticker and retention sweep.
@@ -29,6 +31,8 @@ public final class JobManager: Sendable {
     }
 
     let store: any JobStore & PlanningStore
+    /// The store's shared queue when several instances share it (PostgreSQL); nil for a store of one process.
+    let queue: (any SharedJobQueue)?
     let engine: any PlanningEngine
     let configuration: Configuration
     let logger: Logger
@@ -44,6 +48,7 @@ public final class JobManager: Sendable {
         store: any JobStore & PlanningStore, engine: any PlanningEngine, configuration: Configuration, logger: Logger
     ) {
         self.store = store
+        self.queue = store as? any SharedJobQueue
         self.engine = engine
         self.configuration = configuration
         self.logger = logger
@@ -90,6 +95,20 @@ public final class JobManager: Sendable {
     /// Admission against the global queue, then the job's creation.
     private func admit(_ submission: JobSubmission) async throws -> CreatedJob {
         let limit = configuration.maxQueuedJobs
+        let deadline =
+            submission.deadline
+            ?? configuration.defaultJobDeadline.map {
+                Date().addingTimeInterval($0.timeInterval)
+            }
+        var draft = JobRecord(
+            kind: submission.kind, owner: submission.owner, team: submission.team, cycleID: submission.cycleID,
+            reportID: submission.reportID, requestID: submission.requestID, request: submission.request,
+            cancelOnDisconnect: submission.cancelOnDisconnect, deadline: deadline)
+        draft.trace = submission.trace
+        let record = draft
+        if let queue {
+            return try await submitShared(record, to: queue, limit: limit)
+        }
         let admitted = try state.withLock { state throws(RPCError) in
             guard state.phase == .idle || state.phase == .started else {
                 throw RPCError(code: .unavailable, message: "the server is shutting down")
@@ -103,20 +122,8 @@ public final class JobManager: Sendable {
             if let existing = try await existingJob(submission) {
                 return CreatedJob(job: existing, created: false, firstEvent: nil)
             }
-            throw RPCError(
-                code: .resourceExhausted, message: "the job queue is full (\(limit) jobs waiting); retry later")
+            throw Self.queueFull(limit)
         }
-        let deadline =
-            submission.deadline
-            ?? configuration.defaultJobDeadline.map {
-                Date().addingTimeInterval($0.timeInterval)
-            }
-        var draft = JobRecord(
-            kind: submission.kind, owner: submission.owner, team: submission.team, cycleID: submission.cycleID,
-            reportID: submission.reportID, requestID: submission.requestID, request: submission.request,
-            cancelOnDisconnect: submission.cancelOnDisconnect, deadline: deadline)
-        draft.trace = submission.trace
-        let record = draft
         let store = store
         let created: CreatedJob
         do {
@@ -128,19 +135,46 @@ public final class JobManager: Sendable {
             throw error
         }
         if created.created {
-            let hub = JobHub(
-                jobID: created.job.id, lastSequence: created.job.lastSequence,
-                bufferCapacity: configuration.watcherBufferCapacity)
-            // A worker may have claimed the job (and made its hub) already: keep the one it publishes to.
-            state.withLock { state in
-                if state.hubs[created.job.id] == nil { state.hubs[created.job.id] = hub }
-            }
-            logger.debug("job queued", metadata: ["job.id": "\(created.job.id)", "job.kind": "\(created.job.kind)"])
-            signal.notify()
+            adopt(created)
         } else {
             state.withLock { $0.queued -= 1 }
         }
         return created
+    }
+
+    /// Submits to a queue shared with other instances: the queue limit is counted in the database, over every
+    /// instance, in the transaction that creates the job.
+    private func submitShared(_ record: JobRecord, to queue: any SharedJobQueue, limit: Int) async throws
+        -> CreatedJob
+    {
+        try state.withLock { state throws(RPCError) in
+            guard state.phase == .idle || state.phase == .started else {
+                throw RPCError(code: .unavailable, message: "the server is shutting down")
+            }
+        }
+        let created = try await JobExecution.shielded {
+            try await queue.createJob(record, firstEvent: { JobEvents.accepted($0.job) }, maxQueued: limit)
+        }
+        guard let created else { throw Self.queueFull(limit) }
+        if created.created { adopt(created) }
+        return created
+    }
+
+    /// Gives a new job its hub (so that its stream attaches at once) and wakes the workers.
+    private func adopt(_ created: CreatedJob) {
+        let hub = JobHub(
+            jobID: created.job.id, lastSequence: created.job.lastSequence,
+            bufferCapacity: configuration.watcherBufferCapacity)
+        // A worker may have claimed the job (and made its hub) already: keep the one it publishes to.
+        state.withLock { state in
+            if state.hubs[created.job.id] == nil { state.hubs[created.job.id] = hub }
+        }
+        logger.debug("job queued", metadata: ["job.id": "\(created.job.id)", "job.kind": "\(created.job.kind)"])
+        signal.notify()
+    }
+
+    private static func queueFull(_ limit: Int) -> RPCError {
+        RPCError(code: .resourceExhausted, message: "the job queue is full (\(limit) jobs waiting); retry later")
     }
 
     /// Asks a queued or running job to stop and returns it. A queued job ends at once (CANCELLED); a running one
@@ -202,10 +236,24 @@ public final class JobManager: Sendable {
             guard state.phase == .idle else { throw RPCError(code: .failedPrecondition, message: "started twice") }
             state.phase = .started
         }
-        try await recover()
         var tasks: [Task<Void, Never>] = []
+        if let queue {
+            // Subscribed before anything is read, so that no announcement falls between a read and the live part.
+            let notifications = queue.notifications()
+            tasks.append(Task { await self.pump(notifications) })
+            do {
+                try await recoverShared(queue)
+            } catch {
+                for task in tasks { task.cancel() }
+                throw error
+            }
+            tasks.append(Task { await self.tendLeases(queue) })
+        } else {
+            try await recover()
+        }
+        let prefix = queue.map { "\($0.instanceID)/" } ?? ""
         for index in 0..<max(1, configuration.maxRunningJobs) {
-            tasks.append(Task { await self.work(worker: "worker-\(index)") })
+            tasks.append(Task { await self.work(worker: "\(prefix)worker-\(index)") })
         }
         tasks.append(Task { await self.tickHeartbeats() })
         tasks.append(Task { await self.sweep() })

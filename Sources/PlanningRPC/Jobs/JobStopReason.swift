@@ -6,4 +6,7 @@ enum JobStopReason: Sendable, Equatable {
     case deadlineExceeded
     /// The daemon is shutting down: the job stays unfinished and runs again after the restart.
     case shutdown
+    /// The worker lost its lease on a shared queue (it could not renew it in time and another instance took the
+    /// job over): the run stops without writing anything more; the new holder finishes the job.
+    case leaseLost
 }

@@ -1,7 +1,7 @@
 import GRDB
 
 extension SQLiteStore: JobRequestLookup {
-    func job(team: String, requestID: String) async throws -> JobRecord? {
+    package func job(team: String, requestID: String) async throws -> JobRecord? {
         try await pool.read { db in
             try Row.fetchOne(
                 db, sql: "SELECT * FROM jobs WHERE team = ? AND request_id = ?", arguments: [team, requestID]

@@ -2,7 +2,7 @@ import GRDB
 
 extension SQLiteStore: PDEVersioning {
     /// Count, row ids and update times of the PDEs, in one aggregate query over the table.
-    func pdeVersion() async throws -> String {
+    package func pdeVersion() async throws -> String {
         try await pool.read { db in
             let row = try Row.fetchOne(
                 db, sql: "SELECT count(*), total(seq), max(update_time), total(update_time) FROM pdes")

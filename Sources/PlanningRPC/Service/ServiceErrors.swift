@@ -20,6 +20,7 @@ public enum ServiceErrors {
             case .alreadyExists(let message): return RPCError(code: .alreadyExists, message: message)
             case .invalid(let message): return RPCError(code: .invalidArgument, message: message)
             case .failedPrecondition(let message): return RPCError(code: .failedPrecondition, message: message)
+            case .unavailable(let message): return RPCError(code: .unavailable, message: message)
             }
         case is CancellationError:
             return RPCError(code: .cancelled, message: "the call was cancelled")

@@ -27,12 +27,14 @@ public protocol JobStore: Sendable {
     func listJobs(filter: JobFilter, page: PageRequest) async throws -> Page<JobRecord>
 
     /// Applies `update` to the job and appends the event that `build` makes, in one transaction.
-    func appendEvent(jobID: String, update: JobUpdate, build: JobEventBuilder) async throws -> JobEventRecord
+    func appendEvent(jobID: String, update: JobUpdate, build: @escaping JobEventBuilder) async throws
+        -> JobEventRecord
 
     /// Performs the item writes, applies `update` and appends the events that `build` makes from what was
     /// written, all in one transaction: either the records and their events are all stored or none is.
-    func commitItem(jobID: String, writes: [ItemWrite], update: JobUpdate, build: JobEventsBuilder) async throws
-        -> (items: [WrittenItem], events: [JobEventRecord])
+    func commitItem(
+        jobID: String, writes: [ItemWrite], update: JobUpdate, build: @escaping JobEventsBuilder
+    ) async throws -> (items: [WrittenItem], events: [JobEventRecord])
 
     /// Applies `update` without an event (e.g. a worker's bookkeeping). Returns the job.
     func updateJob(id: String, update: JobUpdate) async throws -> JobRecord
@@ -64,7 +66,7 @@ extension JobStore {
     }
 
     /// Appends an event without changing the job; see `appendEvent(jobID:update:build:)`.
-    public func appendEvent(jobID: String, build: JobEventBuilder) async throws -> JobEventRecord {
+    public func appendEvent(jobID: String, build: @escaping JobEventBuilder) async throws -> JobEventRecord {
         try await appendEvent(jobID: jobID, update: .none, build: build)
     }
 }

@@ -17,11 +17,15 @@ public struct JobUpdate: Sendable, Equatable {
     public var result: JobResultSummary?
     /// The error; give it with `state: .failed` or `.cancelled`.
     public var error: JobFailure?
+    /// When set, the update applies only if the job's `worker` is this one (fencing): a worker whose lease
+    /// expired, and whose job another worker took over, can no longer write to it (`failedPrecondition`).
+    public var expectedWorker: String?
 
     /// An update of the given fields.
     public init(
         state: JobState? = nil, step: String? = nil, percent: Double? = nil, itemsDone: Int64? = nil,
-        itemsTotal: Int64? = nil, result: JobResultSummary? = nil, error: JobFailure? = nil
+        itemsTotal: Int64? = nil, result: JobResultSummary? = nil, error: JobFailure? = nil,
+        expectedWorker: String? = nil
     ) {
         self.state = state
         self.step = step
@@ -30,6 +34,7 @@ public struct JobUpdate: Sendable, Equatable {
         self.itemsTotal = itemsTotal
         self.result = result
         self.error = error
+        self.expectedWorker = expectedWorker
     }
 
     /// No change.

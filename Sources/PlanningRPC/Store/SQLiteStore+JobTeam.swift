@@ -4,7 +4,7 @@ extension SQLiteStore {
     /// Jobs belong to a team (issue 8, authorization): a `team` column, filled with the owner for the jobs created
     /// before (when the team was the caller's name), and idempotency keys unique per team instead of per owner.
     static func registerJobTeam(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v_job_team") { db in
+        migrator.registerMigration("v2-job-team") { db in
             try db.execute(
                 sql: """
                     ALTER TABLE jobs ADD COLUMN team TEXT NOT NULL DEFAULT '';

@@ -38,7 +38,7 @@ extension SQLiteStore: JobStore {
                 ])
             stored.rowID = db.lastInsertedRowID
             if let trace = stored.trace {
-                // Its own statement, so that the insert above stays as every migration before v2-job-trace knew it.
+                // Its own statement, so that the insert above stays as every migration before v3-job-trace knew it.
                 try db.execute(
                     sql: "UPDATE jobs SET traceparent = ?, tracestate = ? WHERE seq = ?",
                     arguments: [trace.traceparent, trace.traceState, stored.rowID])
@@ -73,15 +73,18 @@ extension SQLiteStore: JobStore {
         }
     }
 
-    public func appendEvent(jobID: String, update: JobUpdate, build: JobEventBuilder) async throws -> JobEventRecord {
+    public func appendEvent(
+        jobID: String, update: JobUpdate, build: @escaping JobEventBuilder
+    ) async throws -> JobEventRecord {
         try await pool.write { db in
             let job = try self.fetchJob(db, id: jobID)
             return try self.append(db, job: job, update: update, items: []) { [try build($0)] }.events[0]
         }
     }
 
-    public func commitItem(jobID: String, writes: [ItemWrite], update: JobUpdate, build: JobEventsBuilder)
-        async throws -> (items: [WrittenItem], events: [JobEventRecord])
+    public func commitItem(
+        jobID: String, writes: [ItemWrite], update: JobUpdate, build: @escaping JobEventsBuilder
+    ) async throws -> (items: [WrittenItem], events: [JobEventRecord])
     {
         // Ids and times are given outside the transaction, so that the transaction only does database work.
         let prepared: [ItemWrite] = try writes.map { write in
@@ -199,27 +202,9 @@ extension SQLiteStore: JobStore {
         return try JobRecord(row: row)
     }
 
-    /// Returns the job with the update applied; sets start and finish times on state changes.
+    /// Returns the job with the update applied; see `JobRecord.applying(_:at:)`.
     func apply(_ update: JobUpdate, to job: JobRecord, at time: Date) throws -> JobRecord {
-        if job.state.isEnded && update != .none {
-            throw StoreError.failedPrecondition("job \(job.id) has ended (\(job.state.rawValue))")
-        }
-        if let percent = update.percent, !(0...100).contains(percent) {
-            throw StoreError.invalid("percent must be within 0...100, got \(percent)")
-        }
-        var job = job
-        if let state = update.state {
-            job.state = state
-            if state == .running && job.startTime == nil { job.startTime = time }
-            if state.isEnded { job.finishTime = time }
-        }
-        if let step = update.step { job.step = step }
-        if let percent = update.percent { job.percent = percent }
-        if let itemsDone = update.itemsDone { job.itemsDone = itemsDone }
-        if let itemsTotal = update.itemsTotal { job.itemsTotal = itemsTotal }
-        if let result = update.result { job.result = result }
-        if let error = update.error { job.error = error }
-        return job
+        try job.applying(update, at: time)
     }
 
     /// Writes every mutable column of a job.
@@ -246,46 +231,19 @@ extension SQLiteStore: JobStore {
         _ db: Database, job: JobRecord, update: JobUpdate, items: [WrittenItem],
         build: (JobEventContext) throws -> [Planning_V1_JobEvent]
     ) throws -> (JobRecord, events: [JobEventRecord]) {
-        if job.state.isEnded { throw StoreError.failedPrecondition("job \(job.id) has ended (\(job.state.rawValue))") }
         let time = timestamp()
-        var job = try apply(update, to: job, at: time)
-        let first = job.lastSequence + 1
-        var context = JobEventContext(job: job, firstSequence: first, time: time, items: items)
-        // The builder sees the sequence the job will have once all of its events are stored; it may not know
-        // how many it makes before it runs, so the context's job is corrected after.
-        let drafts = try build(context)
-        guard !drafts.isEmpty else { throw StoreError.invalid("an event builder made no event") }
-        job.lastSequence = first + Int64(drafts.count) - 1
-        context.job = job
+        let (job, drafts) = try job.appending(update, items: items, at: time, build: build)
         var records: [JobEventRecord] = []
         records.reserveCapacity(drafts.count)
-        for (offset, draft) in drafts.enumerated() {
-            guard let kind = draft.payload?.storeKind else {
-                throw StoreError.invalid("a job event must carry a payload")
-            }
-            if kind == .heartbeat || kind == .serverDraining {
-                throw StoreError.invalid("\(kind.rawValue) events are not stored")
-            }
-            var event = draft
-            event.jobID = job.id
-            event.sequence = first + Int64(offset)
-            event.eventTime = Google_Protobuf_Timestamp(date: time)
-            event.state = job.state.proto
-            event.step = job.step
-            event.percent = job.percent
-            event.itemsDone = job.itemsDone
-            event.itemsTotal = job.itemsTotal
-            let data: Data = try event.serializedBytes()
+        for var record in drafts {
             try db.execute(
                 sql: """
                     INSERT INTO job_events (job_id, sequence, payload_kind, create_time, data)
                     VALUES (?, ?, ?, ?, ?)
                     """,
-                arguments: [job.id, event.sequence, kind.rawValue, time.storeMillis, data])
-            records.append(
-                JobEventRecord(
-                    rowID: db.lastInsertedRowID, jobID: job.id, sequence: event.sequence, payloadKind: kind,
-                    createTime: time, data: data))
+                arguments: [record.jobID, record.sequence, record.payloadKind.rawValue, time.storeMillis, record.data])
+            record.rowID = db.lastInsertedRowID
+            records.append(record)
         }
         try save(db, job)
         return (job, records)

@@ -157,7 +157,7 @@ extension SQLiteStore {
                     """)
         }
         registerJobTeam(&migrator)
-        migrator.registerMigration("v2-job-trace") { db in
+        migrator.registerMigration("v3-job-trace") { db in
             // The W3C trace context of the call that created a job; '' for none (no NULLs to handle).
             try db.execute(
                 sql: """

@@ -7,10 +7,10 @@ import RPCFraming
 
 extension Date {
     /// Milliseconds since 1970, as the database keeps times.
-    var storeMillis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+    package var storeMillis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
 
     /// A date from milliseconds since 1970.
-    init(storeMillis: Int64) { self.init(timeIntervalSince1970: Double(storeMillis) / 1000) }
+    package init(storeMillis: Int64) { self.init(timeIntervalSince1970: Double(storeMillis) / 1000) }
 }
 
 extension Row {
@@ -77,12 +77,12 @@ extension PDERecord {
     }
 
     /// Sample values are stored as a JSON array of strings: portable, and readable in the sqlite3 shell.
-    static func encodeSamples(_ values: [String]) -> String {
+    package static func encodeSamples(_ values: [String]) -> String {
         guard let data = try? JSONEncoder().encode(values) else { return "[]" }
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func decodeSamples(_ text: String) -> [String] {
+    package static func decodeSamples(_ text: String) -> [String] {
         (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
     }
 }

@@ -36,9 +36,13 @@ public final class SQLiteStore: Sendable {
         try self.init(path: directory.appendingPathComponent("planning.sqlite").path, now: now)
     }
 
-    /// The identifiers of the migrations applied to the database, in order.
+    /// The identifiers of the migrations applied to the database, in the order they apply.
     public func appliedMigrations() async throws -> [String] {
-        try await pool.read { db in try Self.migrator.appliedIdentifiers(db).sorted() }
+        // In the order they apply (registration order), as the PostgreSQL store reports them too.
+        try await pool.read { db in
+            let applied = try Self.migrator.appliedIdentifiers(db)
+            return Self.migrator.migrations.filter(applied.contains)
+        }
     }
 
     /// The current time, truncated to what the database keeps (milliseconds), so that records returned by

@@ -9,6 +9,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The record is in a state that does not allow the change, e.g. an event for a job that has ended.
     /// Maps to FAILED_PRECONDITION.
     case failedPrecondition(String)
+    /// The database cannot be reached, or did not answer in time; the call may be retried. Maps to UNAVAILABLE.
+    case unavailable(String)
 
     public var description: String {
         switch self {
@@ -16,6 +18,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .alreadyExists(let message): message
         case .invalid(let message): message
         case .failedPrecondition(let message): message
+        case .unavailable(let message): message
         }
     }
 }

@@ -19,7 +19,8 @@ func testConfiguration(
 
 /// Runs `body` with a started job manager over `store`, shut down afterwards.
 func withJobManager<T>(
-    store: SQLiteStore, engine: any PlanningEngine, configuration: JobManager.Configuration = testConfiguration(),
+    store: any JobStore & PlanningStore, engine: any PlanningEngine,
+    configuration: JobManager.Configuration = testConfiguration(),
     start: Bool = true, _ body: (JobManager) async throws -> T
 ) async throws -> T {
     var logger = Logger(label: "jobs-test")
@@ -37,7 +38,7 @@ func withJobManager<T>(
 }
 
 /// Stores the first `count` PDEs of the sample catalog and returns them.
-func insertPDEs(_ store: SQLiteStore, count: Int) async throws -> [PDERecord] {
+func insertPDEs(_ store: any PlanningStore, count: Int) async throws -> [PDERecord] {
     let records = SampleData.pdeCatalog.prefix(count).map {
         PDERecord(
             system: $0.system, table: $0.table, column: $0.column, dataType: $0.dataType,
@@ -110,7 +111,7 @@ func contractViolation(_ got: [JobEventRecord], log: [JobEventRecord], after: In
 }
 
 /// The whole stored log of a job.
-func eventLog(_ store: SQLiteStore, _ jobID: String) async throws -> [JobEventRecord] {
+func eventLog(_ store: any JobStore, _ jobID: String) async throws -> [JobEventRecord] {
     try await store.events(jobID: jobID, afterSequence: 0, limit: 1_000_000)
 }
 

@@ -1,0 +1,327 @@
+public import Foundation
+public import PlanningRPC
+import PostgresNIO
+
+extension PostgresStore: JobStore {
+    public func createJob(_ job: JobRecord, firstEvent: JobEventBuilder?) async throws -> CreatedJob {
+        try await createJob(job, firstEvent: firstEvent, limit: nil)!
+    }
+
+    /// Creates a job unless `limit` jobs are queued (then nil, or the owner's job with the same request id).
+    func createJob(_ job: JobRecord, firstEvent: JobEventBuilder?, limit: Int?) async throws -> CreatedJob? {
+        var prepared = JobRecord(
+            id: RecordID.make(RecordID.job),
+            kind: job.kind,
+            state: .queued,
+            owner: job.owner,
+            cycleID: job.cycleID,
+            reportID: job.reportID,
+            requestID: job.requestID,
+            request: job.request,
+            cancelOnDisconnect: job.cancelOnDisconnect,
+            deadline: job.deadline.map { Date(storeMillis: $0.storeMillis) },
+            createTime: timestamp()
+        )
+        prepared.step = "queued"
+        let newJob = prepared
+        return try await write { session in
+            if !newJob.requestID.isEmpty,
+                let existing = try await self.job(session, team: newJob.team, requestID: newJob.requestID)
+            {
+                return CreatedJob(job: existing, created: false, firstEvent: nil)
+            }
+            if let limit {
+                // Admission is global: the count and the insert are serialized between instances by a
+                // transaction-scoped advisory lock, so that N instances cannot each admit up to the limit.
+                try await session.execute("SELECT pg_advisory_xact_lock(\(Self.admissionLockKey))")
+                let queued = try await session.row("SELECT count(*)::BIGINT AS n FROM jobs WHERE state = 'queued'")
+                if try queued?.int64("n") ?? 0 >= Int64(limit) { return nil }
+            }
+            var stored = newJob
+            guard
+                let row = try await session.row(
+                    """
+                    INSERT INTO jobs (id, kind, state, owner, team, cycle_id, report_id, request_id, request,
+                        cancel_on_disconnect, deadline, step, percent, items_done, items_total, create_time,
+                        last_sequence, cancel_requested, worker, traceparent, tracestate)
+                    VALUES (\(stored.id), \(stored.kind.rawValue), \(stored.state.rawValue), \(stored.owner),
+                        \(stored.team), \(stored.cycleID), \(stored.reportID), \(stored.requestID), \(stored.request),
+                        \(stored.cancelOnDisconnect), \(stored.deadline?.storeMillis), \(stored.step),
+                        \(stored.percent), \(stored.itemsDone), \(stored.itemsTotal), \(stored.createTime.storeMillis),
+                        \(Int64(0)), \(false), \(""), \(stored.trace?.traceparent ?? ""),
+                        \(stored.trace?.traceState ?? ""))
+                    ON CONFLICT (team, request_id) WHERE request_id <> '' DO NOTHING
+                    RETURNING seq
+                    """
+                )
+            else {
+                // Another instance created the same request id meanwhile; its job is the answer.
+                guard let existing = try await self.job(session, team: newJob.team, requestID: newJob.requestID)
+                else { throw StoreError.alreadyExists("job request \(newJob.requestID) exists") }
+                return CreatedJob(job: existing, created: false, firstEvent: nil)
+            }
+            stored.rowID = try row.int64("seq")
+            try await self.announce(session, .queued)
+            guard let firstEvent else { return CreatedJob(job: stored, created: true, firstEvent: nil) }
+            let (job, events) = try await self.append(session, job: stored, update: .none, items: []) {
+                [try firstEvent($0)]
+            }
+            return CreatedJob(job: job, created: true, firstEvent: events[0])
+        }
+    }
+
+    /// The key of the advisory lock that serializes admission (count, then insert) between instances.
+    static let admissionLockKey: Int64 = 0x706C_616E_6164_6D74  // "planadmt"
+
+    public func job(id: String) async throws -> JobRecord {
+        try await read { session in try await self.fetchJob(session, id: id) }
+    }
+
+    public func listJobs(filter: JobFilter, page: PageRequest) async throws -> Page<JobRecord> {
+        var sql = "SELECT * FROM jobs WHERE TRUE"
+        var binds = PostgresBindings()
+        let conditions: [(String, String?)] = [
+            ("cycle_id", filter.cycleID), ("report_id", filter.reportID), ("kind", filter.kind?.rawValue),
+            ("state", filter.state?.rawValue), ("owner", filter.owner), ("team", filter.team),
+        ]
+        for case (let column, let value?) in conditions {
+            binds.append(value)
+            sql += " AND \(column) = $\(binds.count)"
+        }
+        let query = sql
+        let queryBinds = binds
+        return try await read { session in
+            try await self.fetchPage(session, sql: query, binds: queryBinds, page: page, descending: true) {
+                try JobRecord(row: $0)
+            }
+        }
+    }
+
+    public func appendEvent(
+        jobID: String,
+        update: JobUpdate,
+        build: @escaping JobEventBuilder
+    ) async throws -> JobEventRecord {
+        try await write { session in
+            let job = try await self.fetchJob(session, id: jobID, forUpdate: true)
+            return try await self.append(session, job: job, update: update, items: []) { [try build($0)] }.events[0]
+        }
+    }
+
+    public func commitItem(
+        jobID: String,
+        writes: [ItemWrite],
+        update: JobUpdate,
+        build: @escaping JobEventsBuilder
+    ) async throws -> (items: [WrittenItem], events: [JobEventRecord]) {
+        // Ids and times are given outside the transaction, so that the transaction only does database work.
+        let prepared: [ItemWrite] = try writes.map { write in
+            switch write {
+            case .insertAttribute(let attribute): .insertAttribute(try prepareAttribute(attribute))
+            case .insertMapping(let mapping): .insertMapping(try prepareMapping(mapping))
+            case .replaceSuggestedMappings(let scope, let mappings):
+                .replaceSuggestedMappings(scope, try mappings.map(prepareMapping))
+            case .upsertClassification(let classification):
+                .upsertClassification(prepareClassification(classification))
+            }
+        }
+        return try await write { session in
+            // The job's row is locked first, in every job transaction: writers of one job queue up behind it,
+            // and the fencing check below cannot be overtaken by a takeover.
+            let job = try await self.fetchJob(session, id: jobID, forUpdate: true)
+            // Checked before the writes too: no record may be written for a job that has ended, or by a worker
+            // that no longer holds it.
+            if job.state.isEnded { throw StoreError.failedPrecondition("job \(jobID) has ended (\(job.state))") }
+            _ = try job.applying(update, at: Date())
+            var items: [WrittenItem] = []
+            for write in prepared {
+                switch write {
+                case .insertAttribute(var attribute):
+                    attribute.jobID = attribute.jobID.isEmpty ? jobID : attribute.jobID
+                    let (stored, created) = try await self.insertAttribute(session, attribute)
+                    items.append(.attribute(stored, created: created))
+                case .insertMapping(var mapping):
+                    mapping.jobID = mapping.jobID.isEmpty ? jobID : mapping.jobID
+                    let (stored, created) = try await self.insertMapping(session, mapping)
+                    items.append(.mapping(stored, created: created))
+                case .replaceSuggestedMappings(let scope, let mappings):
+                    let owned = mappings.map { mapping in
+                        var mapping = mapping
+                        mapping.jobID = mapping.jobID.isEmpty ? jobID : mapping.jobID
+                        return mapping
+                    }
+                    items.append(.mappingsReplaced(try await self.replaceSuggested(session, scope: scope, with: owned)))
+                case .upsertClassification(var classification):
+                    classification.jobID = classification.jobID.isEmpty ? jobID : classification.jobID
+                    items.append(.classification(try await self.upsertClassification(session, classification)))
+                }
+            }
+            let events = try await self.append(session, job: job, update: update, items: items, build: build).events
+            return (items, events)
+        }
+    }
+
+    public func updateJob(id: String, update: JobUpdate) async throws -> JobRecord {
+        let time = timestamp()
+        return try await write { session in
+            let job = try await self.fetchJob(session, id: id, forUpdate: true).applying(update, at: time)
+            try await self.save(session, job)
+            return job
+        }
+    }
+
+    public func events(jobID: String, afterSequence: Int64, limit: Int) async throws -> [JobEventRecord] {
+        try await read { session in
+            try await self.requireExists(session, table: "jobs", what: "job", id: jobID)
+            return try await session.rows(
+                """
+                SELECT * FROM job_events WHERE job_id = \(jobID) AND sequence > \(afterSequence)
+                ORDER BY sequence LIMIT \(Int64(max(0, limit)))
+                """
+            ).map { try JobEventRecord(row: $0) }
+        }
+    }
+
+    public func unfinishedJobs() async throws -> [JobRecord] {
+        try await read { session in
+            try await session.rows("SELECT * FROM jobs WHERE state IN ('queued', 'running') ORDER BY seq")
+                .map { try JobRecord(row: $0) }
+        }
+    }
+
+    public func claimNextQueued(worker: String) async throws -> JobRecord? {
+        let time = timestamp()
+        let lease = Self.millis(configuration.leaseDuration)
+        return try await write { session in
+            // SKIP LOCKED: instances claiming at once each take a different job instead of queueing up on one.
+            guard
+                let row = try await session.row(
+                    """
+                    SELECT * FROM jobs WHERE state = 'queued' AND NOT cancel_requested
+                    ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED
+                    """
+                )
+            else { return nil }
+            var job = try JobRecord(row: row).applying(JobUpdate(state: .running), at: time)
+            job.worker = worker
+            try await self.save(session, job)
+            try await session.execute(
+                """
+                UPDATE jobs SET lease_expires = \(unescaped: Self.databaseNowMillis) + \(lease)
+                WHERE seq = \(job.rowID)
+                """)
+            return job
+        }
+    }
+
+    public func requestCancel(jobID: String) async throws -> JobRecord {
+        try await write { session in
+            var job = try await self.fetchJob(session, id: jobID, forUpdate: true)
+            guard !job.state.isEnded, !job.cancelRequested else { return job }
+            job.cancelRequested = true
+            try await self.save(session, job)
+            try await self.announce(session, .cancelRequested(jobID: jobID))
+            return job
+        }
+    }
+
+    public func deleteEndedJobs(olderThan cutoff: Date) async throws -> Int {
+        try await write { session in
+            let ended = "state IN ('succeeded', 'failed', 'cancelled') AND finish_time IS NOT NULL AND finish_time < $1"
+            var binds = PostgresBindings()
+            binds.append(cutoff.storeMillis)
+            try await session.execute(
+                PostgresQuery(
+                    unsafeSQL: "DELETE FROM job_events WHERE job_id IN (SELECT id FROM jobs WHERE \(ended))",
+                    binds: binds
+                )
+            )
+            return try await session.rows(
+                PostgresQuery(unsafeSQL: "DELETE FROM jobs WHERE \(ended) RETURNING seq", binds: binds)
+            ).count
+        }
+    }
+
+    // MARK: Helpers, inside a transaction
+
+    /// The database's clock in milliseconds, as SQL: leases are compared on one clock, whatever the instances'.
+    static let databaseNowMillis = "(extract(epoch FROM clock_timestamp()) * 1000)::BIGINT"
+
+    static func millis(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    }
+
+    func fetchJob(_ session: Session, id: String, forUpdate: Bool = false) async throws -> JobRecord {
+        let lock = forUpdate ? " FOR UPDATE" : ""
+        guard let row = try await session.row("SELECT * FROM jobs WHERE id = \(id)\(unescaped: lock)") else {
+            throw StoreError.notFound(what: "job", id: id)
+        }
+        return try JobRecord(row: row)
+    }
+
+    func job(_ session: Session, team: String, requestID: String) async throws -> JobRecord? {
+        try await session.row("SELECT * FROM jobs WHERE team = \(team) AND request_id = \(requestID)")
+            .map { try JobRecord(row: $0) }
+    }
+
+    /// Writes every mutable column of a job; a job that is not running holds no lease.
+    func save(_ session: Session, _ job: JobRecord) async throws {
+        try await session.execute(
+            """
+            UPDATE jobs SET state = \(job.state.rawValue), step = \(job.step), percent = \(job.percent),
+                items_done = \(job.itemsDone), items_total = \(job.itemsTotal),
+                start_time = \(job.startTime?.storeMillis), finish_time = \(job.finishTime?.storeMillis),
+                result_generated = \(job.result?.generated), result_created = \(job.result?.created),
+                result_mapped = \(job.result?.mapped), result_classified = \(job.result?.classified),
+                result_skipped = \(job.result?.skipped), error_code = \(job.error?.code),
+                error_message = \(job.error?.message), last_sequence = \(job.lastSequence),
+                cancel_requested = \(job.cancelRequested), worker = \(job.worker),
+                lease_expires = CASE WHEN \(job.state.rawValue) = 'running' THEN lease_expires END
+            WHERE seq = \(job.rowID)
+            """
+        )
+    }
+
+    /// Applies the update, appends the events `build` makes with the next sequence numbers, saves the job and
+    /// announces the events (delivered when the transaction commits). Returns the job as saved and the events.
+    func append(
+        _ session: Session,
+        job: JobRecord,
+        update: JobUpdate,
+        items: [WrittenItem],
+        build: (JobEventContext) throws -> [Planning_V1_JobEvent]
+    ) async throws -> (JobRecord, events: [JobEventRecord]) {
+        let time = timestamp()
+        let (job, drafts) = try job.appending(update, items: items, at: time, build: build)
+        var records: [JobEventRecord] = []
+        records.reserveCapacity(drafts.count)
+        for var record in drafts {
+            let row = try await session.row(
+                """
+                INSERT INTO job_events (job_id, sequence, payload_kind, create_time, data)
+                VALUES (\(record.jobID), \(record.sequence), \(record.payloadKind.rawValue), \(time.storeMillis),
+                    \(record.data))
+                RETURNING seq
+                """
+            )
+            record.rowID = try row?.int64("seq") ?? 0
+            records.append(record)
+        }
+        try await save(session, job)
+        let payloads = records.map { JobNotification.event(jobID: $0.jobID, sequence: $0.sequence).payload }
+        try await session.execute("SELECT pg_notify(\(Self.channel), p) FROM unnest(\(payloads)) AS p")
+        if update.state == .queued { try await announce(session, .queued) }
+        return (job, records)
+    }
+
+    /// Announces `notification` to every instance when the transaction commits.
+    func announce(_ session: Session, _ notification: JobNotification) async throws {
+        try await session.execute("SELECT pg_notify(\(Self.channel), \(notification.payload))")
+    }
+}
+
+extension PostgresStore: JobRequestLookup {
+    package func job(team: String, requestID: String) async throws -> JobRecord? {
+        try await read { session in try await self.job(session, team: team, requestID: requestID) }
+    }
+}
