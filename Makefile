@@ -6,7 +6,8 @@ ABUSE := ../shared/abuse/abuse_cases.py
 DAEMON_DEBUG := .build/debug/planning-rpcd
 DAEMON_RELEASE := .build/release/planning-rpcd
 
-.PHONY: run test deps venv build-tests test-swift test-interop test-abuse test-fuzz-replay release clean
+.PHONY: run test deps venv build-tests test-swift test-interop test-abuse test-fuzz-replay release clean \
+	test-sanitizers soak bench-memory
 
 run: deps
 	$(SWIFT) build -c release --product planning-rpcd
@@ -43,6 +44,21 @@ test-abuse:
 # Every committed fuzz corpus input and fail case, replayed under AddressSanitizer (Fuzz/README.md).
 test-fuzz-replay:
 	scripts/fuzz-replay
+
+# Not in `make test`: each rebuilds the package and its tests with a sanitizer, in its own scratch path
+# (README, "Sanitizers", has the times). TSan's report on a race exits non-zero like a failed test.
+test-sanitizers: deps
+	$(SWIFT) test --sanitize=address --scratch-path .build-asan
+	TSAN_OPTIONS="halt_on_error=1 $(TSAN_OPTIONS)" $(SWIFT) test --sanitize=thread --scratch-path .build-tsan
+
+# The release daemon under a bounded mixed load, sampled; fails on growth or an unexpected status (README, "Soak").
+SOAK_DURATION ?= 10m
+soak: deps venv
+	nice -n 15 scripts/soak --duration $(SOAK_DURATION)
+
+# RSS per idle connection and per idle WatchJob stream, 10,000 of each (README, "Memory").
+bench-memory: deps venv
+	scripts/bench-memory
 
 release:
 	$(SWIFT) build -c release --product planning-rpcd

@@ -24,7 +24,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C libraries, each a module map and a shim header, nothing else.
@@ -46,14 +49,27 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // TLS files for the server and the client: PEM loading with clear errors, key/certificate match, subjects.
+        .target(
+            name: "RPCTLS",
+            dependencies: [
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: strict
+        ),
+
         // The HTTP/2 gRPC transport: nghttp2 sessions on SwiftNIO channels, routing, calls.
         .target(
             name: "RPCServer",
             dependencies: [
                 "CNghttp2",
                 "RPCFraming",
+                "RPCTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -71,8 +87,11 @@ let package = Package(
             dependencies: [
                 "CNghttp2",
                 "RPCFraming",
+                "RPCTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -99,6 +118,8 @@ let package = Package(
                 "PlanningRPC",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -147,6 +168,25 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The fuzz targets over the whole server (Fuzz/README.md): a replayer in the debug build, libFuzzer's with
+        // `-sanitize=fuzzer,address -parse-as-library -D FUZZING` (scripts/fuzz).
+        .executableTarget(
+            name: "planning-fuzz",
+            dependencies: [
+                "RPCServer",
+                "RPCFraming",
+                "PlanningRPC",
+                "PlanningEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Fuzz/ServerFuzz",
+            swiftSettings: strict
+        ),
+
         // A benchmark of the built-in engine's ranking (run by hand, not in the tests).
         .executableTarget(
             name: "engine-bench",
@@ -165,11 +205,33 @@ let package = Package(
                 "RPCServices",
                 "AdminServer",
                 "RPCAuth",
+                "DaemonConfiguration",
+                "RPCFraming",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // The daemon's configuration schema: its command's long options, filled from flags, PLANNING_RPCD_*
+        // environment variables and a YAML/JSON file, in that order of precedence.
+        .target(
+            name: "DaemonConfiguration",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(
+            name: "DaemonConfigurationTests",
+            dependencies: [
+                "DaemonConfiguration",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),

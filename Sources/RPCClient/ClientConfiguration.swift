@@ -17,6 +17,8 @@ public struct ClientConfiguration: Sendable {
     public var userAgent: String = "planning-rpc-swift/0.1"
     /// Delays between failed connection attempts.
     public var backoff: ConnectionBackoff = ConnectionBackoff()
+    /// TLS with ALPN h2; nil speaks cleartext HTTP/2 with prior knowledge.
+    public var tls: ClientTLSConfiguration? = nil
 
     public init() {}
 }

@@ -1,6 +1,7 @@
 internal import Logging
 internal import NIOCore
 internal import NIOPosix
+internal import NIOSSL
 internal import RPCFraming
 
 #if canImport(Glibc)
@@ -31,6 +32,8 @@ final class ConnectionManager: @unchecked Sendable {
     let eventLoop: any EventLoop
     let logger: Logger
 
+    /// The TLS context of every connection, built once; nil for cleartext.
+    private let tls: Result<NIOSSLContext, any Error>?
     private var state = State.idle
     private var failures = 0
     /// Every connection with a live channel, including draining ones, so ``shutdown()`` can close them.
@@ -50,6 +53,7 @@ final class ConnectionManager: @unchecked Sendable {
         self.staticHeaders = staticHeaders
         self.eventLoop = eventLoop
         self.logger = logger
+        self.tls = configuration.tls.map { tls in Result { try tls.makeContext() } }
     }
 
     private var target: String { "\(self.host):\(self.port)" }
@@ -101,12 +105,32 @@ final class ConnectionManager: @unchecked Sendable {
         self.state = .connecting(connection, pending: [stream])
         self.armPendingDeadline(stream)
         self.logger.debug("connecting", metadata: ["rpc.target": "\(self.target)"])
+        let sslContext: NIOSSLContext?
+        switch self.tls {
+        case nil:
+            sslContext = nil
+        case .success(let context)?:
+            sslContext = context
+        case .failure(let error)?:
+            self.connectFailed(connection, reason: "TLS configuration: \(error)")
+            return
+        }
+        let serverHostname = self.configuration.tls?.sniHostname(connectingTo: self.host)
+        let target = self.target
         ClientBootstrap(group: self.eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(TimeAmount.nanoseconds(self.configuration.connectTimeout.nanoseconds))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(HTTP2ClientHandler(connection: connection))
+                    guard let sslContext else {
+                        try channel.pipeline.syncOperations.addHandler(HTTP2ClientHandler(connection: connection))
+                        return
+                    }
+                    // TLS: the HTTP/2 handler joins once the handshake has verified the server and negotiated h2.
+                    try channel.pipeline.syncOperations.addHandlers(
+                        NIOSSLClientHandler(context: sslContext, serverHostname: serverHostname),
+                        TLSClientHandshakeHandler(connection: connection, target: target)
+                    )
                 }
             }
             .connect(host: self.host, port: self.port)
@@ -172,7 +196,8 @@ final class ConnectionManager: @unchecked Sendable {
         case .ready(let current) where current === connection:
             self.state = .idle
         case .connecting(let current, _) where current === connection:
-            self.connectFailed(connection, reason: "the connection to \(self.target) closed during the handshake")
+            let reason = connection.failureReason ?? "the connection to \(self.target) closed during the handshake"
+            self.connectFailed(connection, reason: reason)
         default:
             break
         }

@@ -3,7 +3,8 @@ public import NIOCore
 public import NIOPosix
 public import RPCFraming
 
-/// A gRPC client over cleartext HTTP/2 (prior knowledge) on nghttp2 and SwiftNIO.
+/// A gRPC client over HTTP/2 on nghttp2 and SwiftNIO: cleartext with prior knowledge, or TLS with ALPN h2 when
+/// ``ClientConfiguration/tls`` is set.
 ///
 /// One channel is one server address and at most one usable connection at a time, on which every call is
 /// multiplexed. The connection opens on the first call; after the server sends GOAWAY or the connection drops,
@@ -42,7 +43,7 @@ public final class GRPCChannel: Sendable {
         let authority = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         let staticHeaders = StaticHeaderBlock([
             (name: ":method", value: "POST"),
-            (name: ":scheme", value: "http"),
+            (name: ":scheme", value: configuration.tls == nil ? "http" : "https"),
             (name: ":authority", value: authority),
             (name: "content-type", value: "application/grpc"),
             (name: "te", value: "trailers"),

@@ -24,6 +24,8 @@ final class HTTP2ClientConnection: @unchecked Sendable {
     private var closeAfterFlush = false
     /// Set by a GOAWAY from the server: no new streams here; calls in flight may finish.
     private(set) var goingAway = false
+    /// Why the connection failed before it was ready (a TLS handshake error), for the calls that waited for it.
+    var failureReason: String?
 
     /// Called once, on the loop, when the server sends GOAWAY or the connection closes, so the channel
     /// opens a new connection for the next call.

@@ -15,6 +15,8 @@ final class HTTP2ServerConnection: @unchecked Sendable {
     let eventLoop: any EventLoop
     let executor: EventLoopTaskExecutor
     let peer: String
+    /// The RFC 4514 subject of the client certificate on a TLS connection, nil on plaintext or without one.
+    let tlsPeerSubject: String?
     var logger: Logger
 
     private(set) var session: OpaquePointer?
@@ -67,6 +69,7 @@ final class HTTP2ServerConnection: @unchecked Sendable {
         router: RPCRouter,
         eventLoop: any EventLoop,
         peer: String,
+        tlsPeerSubject: String? = nil,
         logger: Logger
     ) {
         self.configuration = configuration
@@ -74,6 +77,7 @@ final class HTTP2ServerConnection: @unchecked Sendable {
         self.eventLoop = eventLoop
         self.executor = EventLoopTaskExecutor(eventLoop: eventLoop)
         self.peer = peer
+        self.tlsPeerSubject = tlsPeerSubject
         self.logger = logger
         self.serverResetTokens = Double(configuration.serverResetRateBurst)
     }
@@ -358,6 +362,7 @@ final class HTTP2ServerConnection: @unchecked Sendable {
         let lastStream = nghttp2_session_get_last_proc_stream_id(session)
         var debug = Array(debugData.utf8)
         _ = nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), lastStream, error.rawValue, &debug, debug.count)
+        ConnectionMetrics.goaway(reason: error == NGHTTP2_ENHANCE_YOUR_CALM ? "enhance_your_calm" : "protocol_error")
         self.closeAfterFlush = true
         self.scheduleFlush()
     }
@@ -369,6 +374,7 @@ final class HTTP2ServerConnection: @unchecked Sendable {
         guard let session = self.session, self.drainState == .open else { return }
         self.logger.debug("draining connection", metadata: ["peer": "\(self.peer)"])
         self.drainState = .noticeSent
+        ConnectionMetrics.goaway(reason: "drain")
         _ = nghttp2_submit_shutdown_notice(session)
         self.flush()
         self.eventLoop.scheduleTask(in: .seconds(1)) {

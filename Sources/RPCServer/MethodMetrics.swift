@@ -7,6 +7,8 @@ struct MethodMetrics: Sendable {
     /// Indexed by status code.
     let handled: [Counter]
     let latency: Timer
+    /// Response messages written (a unary call's one, each of a stream's).
+    let sent: Counter
 
     init(path: String) {
         self.started = Counter(label: "grpc_server_started_total", dimensions: [("grpc_method", path)])
@@ -17,6 +19,7 @@ struct MethodMetrics: Sendable {
             )
         }
         self.latency = Timer(label: "grpc_server_handling_seconds", dimensions: [("grpc_method", path)])
+        self.sent = Counter(label: "grpc_server_msg_sent_total", dimensions: [("grpc_method", path)])
     }
 
     func record(_ code: StatusCode, nanoseconds: Int64) {

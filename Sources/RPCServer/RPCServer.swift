@@ -2,8 +2,11 @@ public import Logging
 public import NIOCore
 internal import NIOConcurrencyHelpers
 public import NIOPosix
+internal import NIOSSL
+internal import RPCTLS
 
-/// A gRPC server over cleartext HTTP/2 (prior knowledge) on nghttp2 and SwiftNIO.
+/// A gRPC server over HTTP/2 on nghttp2 and SwiftNIO: cleartext with prior knowledge, or TLS with ALPN h2 when
+/// ``ServerConfiguration/tls`` is set.
 ///
 /// ```swift
 /// var router = RPCRouter()
@@ -20,6 +23,8 @@ public final class RPCServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let ownsGroup: Bool
     private let state = NIOLockedValueBox(State())
+    /// The TLS context new connections use; ``reloadTLS()`` replaces it. Never read on cleartext servers.
+    private let tlsContext = NIOLockedValueBox<NIOSSLContext?>(nil)
 
     private struct State {
         var listener: (any Channel)?
@@ -46,11 +51,27 @@ public final class RPCServer: Sendable {
     }
 
     /// Binds and starts accepting; returns the bound address (useful with port 0).
+    ///
+    /// - Throws: ``TLSConfigurationError`` naming the file and the problem when TLS is configured and a file is
+    ///   missing, unreadable, not PEM, or the key does not belong to the certificate; or the bind error.
     @discardableResult
     public func start() async throws -> SocketAddress {
         let configuration = self.configuration
         let router = self.router
         let logger = self.logger
+        // Cleartext connections never touch the TLS context's lock: the box is captured only for TLS servers.
+        let tlsContext: NIOLockedValueBox<NIOSSLContext?>?
+        if let tls = configuration.tls {
+            let loaded = try ServerTLSContext(tls)
+            self.tlsContext.withLockedValue { $0 = loaded.context }
+            tlsContext = self.tlsContext
+            self.logger.info(
+                "TLS enabled",
+                metadata: ["tls.serial": "\(loaded.serial)", "tls.client-auth": "\(tls.clientAuthentication.rawValue)"]
+            )
+        } else {
+            tlsContext = nil
+        }
         let bootstrap = ServerBootstrap(group: self.group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -61,16 +82,34 @@ public final class RPCServer: Sendable {
                 self?.track(channel)
                 return channel.eventLoop.makeCompletedFuture {
                     let peer = Self.describe(channel.remoteAddress)
-                    var connectionLogger = logger
-                    connectionLogger[metadataKey: "peer"] = "\(peer)"
-                    let connection = HTTP2ServerConnection(
-                        configuration: configuration,
-                        router: router,
-                        eventLoop: channel.eventLoop,
-                        peer: peer,
-                        logger: connectionLogger
+                    var peerLogger = logger
+                    peerLogger[metadataKey: "peer"] = "\(peer)"
+                    let connectionLogger = peerLogger
+                    let makeHandler = { (tlsPeerSubject: String?) in
+                        HTTP2ServerHandler(
+                            connection: HTTP2ServerConnection(
+                                configuration: configuration,
+                                router: router,
+                                eventLoop: channel.eventLoop,
+                                peer: peer,
+                                tlsPeerSubject: tlsPeerSubject,
+                                logger: connectionLogger
+                            )
+                        )
+                    }
+                    guard let context = tlsContext?.withLockedValue({ $0 }) else {
+                        try channel.pipeline.syncOperations.addHandler(makeHandler(nil))
+                        return
+                    }
+                    // TLS: the HTTP/2 handler joins once the handshake has negotiated h2 (TLSServerHandshakeHandler).
+                    try channel.pipeline.syncOperations.addHandlers(
+                        NIOSSLServerHandler(context: context),
+                        TLSServerHandshakeHandler(
+                            timeout: TimeAmount(configuration.handshakeTimeout),
+                            logger: connectionLogger,
+                            makeHandler: makeHandler
+                        )
                     )
-                    try channel.pipeline.syncOperations.addHandler(HTTP2ServerHandler(connection: connection))
                 }
             }
         let listener = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
@@ -78,6 +117,29 @@ public final class RPCServer: Sendable {
         let address = listener.localAddress!
         self.logger.info("listening", metadata: ["host": "\(configuration.host)", "port": "\(address.port ?? 0)"])
         return address
+    }
+
+    /// Reads the TLS certificate chain, private key and client CA bundle again (after they were renewed on disk):
+    /// connections accepted from now on use them, open connections keep the ones they started with.
+    ///
+    /// - Throws: ``TLSConfigurationError`` when TLS is not configured or a file cannot be used; the server then
+    ///   keeps the certificates it had.
+    /// - Returns: the serial number of the new server certificate, in hex.
+    @discardableResult
+    public func reloadTLS() throws -> String {
+        guard let tls = self.configuration.tls else {
+            throw TLSConfigurationError("TLS is not configured; nothing to reload")
+        }
+        let loaded: ServerTLSContext
+        do {
+            loaded = try ServerTLSContext(tls)
+        } catch {
+            self.logger.error("TLS reload failed; keeping the previous certificates", metadata: ["error": "\(error)"])
+            throw error
+        }
+        self.tlsContext.withLockedValue { $0 = loaded.context }
+        self.logger.info("TLS certificates reloaded", metadata: ["tls.serial": "\(loaded.serial)"])
+        return loaded.serial
     }
 
     private func track(_ channel: any Channel) {
@@ -91,6 +153,7 @@ public final class RPCServer: Sendable {
             channel.close(promise: nil)
             return
         }
+        ConnectionMetrics.accepted.increment()
         channel.closeFuture.whenComplete { [weak self] _ in
             self?.state.withLockedValue { _ = $0.connections.removeValue(forKey: id) }
         }

@@ -65,5 +65,8 @@ public struct ServerConfiguration: Sendable {
     /// Compression used for responses when a handler does not choose, if the client accepts it.
     public var defaultResponseCompression: CompressionAlgorithm? = nil
 
+    /// TLS (ALPN h2, TLS 1.2+, optional client certificates); nil serves cleartext HTTP/2 with prior knowledge.
+    public var tls: TLSServerConfiguration? = nil
+
     public init() {}
 }

@@ -10,17 +10,25 @@ public struct ServerContext: Sendable {
     public let deadline: ContinuousClock.Instant?
     /// The `:authority` the client addressed.
     public let authority: String?
-    /// The subject of the client certificate verified by mTLS, e.g. `CN=alice,O=Blue`; nil on plaintext or
-    /// without a client certificate.
+    /// The subject of the client's certificate as an RFC 4514 string (`CN=alice,OU=risk,O=Example`), when the
+    /// connection is TLS and the client presented a certificate that chains to the client CA bundle; nil on
+    /// plaintext connections and TLS ones without a client certificate.
     public var tlsPeerSubject: String?
     /// The caller as a ``CallInterceptor`` (the authenticator) established it; nil when no authenticator runs or
     /// the method is exempt from authentication.
     public var principal: AuthenticatedPrincipal?
 
-    public init(path: String, peer: String, deadline: ContinuousClock.Instant?, authority: String?) {
+    public init(
+        path: String,
+        peer: String,
+        deadline: ContinuousClock.Instant?,
+        authority: String?,
+        tlsPeerSubject: String? = nil
+    ) {
         self.path = path
         self.peer = peer
         self.deadline = deadline
         self.authority = authority
+        self.tlsPeerSubject = tlsPeerSubject
     }
 }

@@ -47,7 +47,8 @@ extension ServerStream {
             path: head.path,
             peer: self.connection.peer,
             deadline: head.timeout.map { .now + .nanoseconds($0.nanoseconds) },
-            authority: head.authority
+            authority: head.authority,
+            tlsPeerSubject: self.connection.tlsPeerSubject
         )
         self.task = Task(executorPreference: self.connection.executor) {
             await self.run(method.handler, request: request, context: context)

@@ -200,7 +200,8 @@ final class ServerStream: @unchecked Sendable {
             path: head.path,
             peer: self.connection.peer,
             deadline: head.timeout.map { .now + .nanoseconds($0.nanoseconds) },
-            authority: head.authority
+            authority: head.authority,
+            tlsPeerSubject: self.connection.tlsPeerSubject
         )
         self.task = Task(executorPreference: self.connection.executor) {
             await self.run(method.handler, request: request, context: context)
@@ -214,7 +215,20 @@ final class ServerStream: @unchecked Sendable {
 
     // MARK: Handler
 
+    /// Runs the handler, with the call's W3C trace context (if it sent a valid one) as the task's
+    /// ``TraceContext/current``, so that every log line of the call carries its trace id.
     func run(_ handler: RPCRouter.Handler, request: ServerRequest, context: ServerContext) async {
+        // Most calls carry no metadata: a scan of an empty list, and no task-local push.
+        if let trace = TraceContext(metadata: request.metadata) {
+            await TraceContext.$current.withValue(trace) {
+                await self.runHandler(handler, request: request, context: context)
+            }
+        } else {
+            await self.runHandler(handler, request: request, context: context)
+        }
+    }
+
+    private func runHandler(_ handler: RPCRouter.Handler, request: ServerRequest, context: ServerContext) async {
         let outcome: StatusCode
         do {
             switch handler {
@@ -288,6 +302,7 @@ final class ServerStream: @unchecked Sendable {
         if let compression = response.compression {
             self.chooseCompression(compression)
         }
+        self.method?.metrics.sent.increment()
         do {
             if self.compressor == nil {
                 self.unaryMessage = response.message
@@ -418,6 +433,7 @@ final class ServerStream: @unchecked Sendable {
             throw RPCError(code: .cancelled, message: "the call has ended")
         }
         try self.append(message)
+        self.method?.metrics.sent.increment()
         self.resumeData()
         return self.outbound.readableBytes <= self.connection.configuration.streamWriteBufferLimit
     }

@@ -60,6 +60,8 @@ struct BenchCommand: AsyncParsableCommand {
     var reattachWatchers: Double = 0
     @Option(help: "Job mode: events a re-attaching watcher reads before it re-attaches.") var reattachAfter = 3
 
+    @OptionGroup(title: "TLS") var tls: ClientTLSOptions
+
     func validate() throws {
         _ = try ClientOptions.parse(server: self.server)
         guard self.connections > 0, self.concurrency > 0 else {
@@ -97,6 +99,7 @@ struct BenchCommand: AsyncParsableCommand {
             let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
             var configuration = ClientConfiguration()
             configuration.userAgent = "planning-rpc-bench/0.1"
+            configuration.tls = self.tls.configuration
             let channels = (0..<(self.client == .channel ? self.connections : 1)).map { _ in
                 GRPCChannel(host: host, port: port, configuration: configuration, eventLoopGroup: group)
             }
@@ -110,13 +113,16 @@ struct BenchCommand: AsyncParsableCommand {
             var leanConnections: [BenchConnection] = []
             if self.client == .lean {
                 for channel in channels { await channel.close() }
+                let tls = try configuration.tls.map { tls in
+                    (context: try tls.makeContext(), serverHostname: tls.sniHostname(connectingTo: host))
+                }
                 for _ in 0..<self.connections {
                     let connection = BenchConnection(
                         eventLoop: group.next(), host: host, port: port, path: self.method, request: request,
                         timeout: self.timeout.map { .milliseconds(Int64($0 * 1000)) },
-                        userAgent: configuration.userAgent
+                        userAgent: configuration.userAgent, tls: tls != nil
                     )
-                    try await connection.connect(host: host, port: port).get()
+                    try await connection.connect(host: host, port: port, tls: tls).get()
                     leanConnections.append(connection)
                 }
             }
@@ -158,6 +164,7 @@ struct BenchCommand: AsyncParsableCommand {
             let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, self.threads ?? 1))
             var configuration = ClientConfiguration()
             configuration.userAgent = "planning-rpc-bench/0.1"
+            configuration.tls = self.tls.configuration
             let channels = (0..<self.connections).map { _ in
                 GRPCChannel(host: host, port: port, configuration: configuration, eventLoopGroup: group)
             }

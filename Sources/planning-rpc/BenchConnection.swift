@@ -2,6 +2,8 @@ import CNghttp2
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
+import NIOTLS
 import RPCFraming
 
 /// The bench's own lean HTTP/2 connection: one nghttp2 session that sends the same request over and over and
@@ -55,11 +57,12 @@ final class BenchConnection: @unchecked Sendable {
     private let body: UnsafeMutableBufferPointer<UInt8>
 
     init(eventLoop: any EventLoop, host: String, port: Int, path: String, request: [UInt8], timeout: Duration?,
-         userAgent: String)
+         userAgent: String, tls: Bool = false)
     {
         self.eventLoop = eventLoop
         var pairs: [(String, String)] = [
-            (":method", "POST"), (":scheme", "http"), (":path", path), (":authority", "\(host):\(port)"),
+            (":method", "POST"), (":scheme", tls ? "https" : "http"), (":path", path),
+            (":authority", "\(host):\(port)"),
             ("content-type", "application/grpc"), ("te", "trailers"), ("user-agent", userAgent),
         ]
         if let timeout {
@@ -105,14 +108,24 @@ final class BenchConnection: @unchecked Sendable {
         self.slots.deallocate()
     }
 
-    /// Connects; the future completes once the session exists and the preface is on its way.
-    func connect(host: String, port: Int) -> EventLoopFuture<Void> {
+    /// Connects; the future completes once the session exists and the preface is on its way (over TLS: once the
+    /// handshake has negotiated h2, so that a measurement never includes handshakes).
+    func connect(host: String, port: Int, tls: (context: NIOSSLContext, serverHostname: String?)? = nil)
+        -> EventLoopFuture<Void>
+    {
         let ready = self.eventLoop.makePromise(of: Void.self)
         ClientBootstrap(group: self.eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(Handler(connection: self, ready: ready))
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname)
+                        )
+                    }
+                    try channel.pipeline.syncOperations.addHandler(
+                        Handler(connection: self, ready: ready, waitsForTLS: tls != nil)
+                    )
                 }
             }
             .connect(host: host, port: port)
@@ -398,20 +411,35 @@ final class BenchConnection: @unchecked Sendable {
 
         let connection: BenchConnection
         let ready: EventLoopPromise<Void>
+        /// Over TLS the session starts at the end of the handshake, and only if it negotiated h2.
+        let waitsForTLS: Bool
         var started = false
 
-        init(connection: BenchConnection, ready: EventLoopPromise<Void>) {
+        init(connection: BenchConnection, ready: EventLoopPromise<Void>, waitsForTLS: Bool) {
             self.connection = connection
             self.ready = ready
+            self.waitsForTLS = waitsForTLS
         }
 
         func handlerAdded(context: ChannelHandlerContext) {
-            if context.channel.isActive { self.start(context: context) }
+            if context.channel.isActive && !self.waitsForTLS { self.start(context: context) }
         }
 
         func channelActive(context: ChannelHandlerContext) {
-            self.start(context: context)
+            if !self.waitsForTLS { self.start(context: context) }
             context.fireChannelActive()
+        }
+
+        func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+            if let tlsEvent = event as? TLSUserEvent, case .handshakeCompleted(let negotiated) = tlsEvent {
+                guard negotiated == "h2" else {
+                    self.ready.fail(CommandError("the server did not negotiate ALPN h2"))
+                    context.close(promise: nil)
+                    return
+                }
+                self.start(context: context)
+            }
+            context.fireUserInboundEventTriggered(event)
         }
 
         private func start(context: ChannelHandlerContext) {
@@ -441,11 +469,17 @@ final class BenchConnection: @unchecked Sendable {
         }
 
         func channelInactive(context: ChannelHandlerContext) {
+            if !self.started {
+                self.ready.fail(CommandError("the connection closed before HTTP/2 started"))
+            }
             self.connection.lost()
             context.fireChannelInactive()
         }
 
         func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            if !self.started {
+                self.ready.fail(error)
+            }
             context.close(promise: nil)
         }
     }

@@ -20,6 +20,9 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "Bearer token sent as authorization metadata (or set PLANNING_RPC_TOKEN).")
     var token: String?
 
+    @OptionGroup(title: "TLS")
+    var tls: ClientTLSOptions
+
     func validate() throws {
         _ = try Self.parse(server: self.server)
         guard self.timeout > 0 else { throw ValidationError("--timeout must be positive") }
@@ -50,8 +53,10 @@ struct ClientOptions: ParsableArguments {
             guard Metadata.isValidValue(token) else { throw ValidationError("--token must be printable ASCII") }
             metadata.add("authorization", "Bearer \(token)")
         }
+        var configuration = ClientConfiguration()
+        configuration.tls = self.tls.configuration
         return CatalogClient(
-            channel: GRPCChannel(host: host, port: port),
+            channel: GRPCChannel(host: host, port: port, configuration: configuration),
             metadata: metadata,
             timeout: .milliseconds(Int64(self.timeout * 1000))
         )

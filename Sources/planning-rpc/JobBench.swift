@@ -159,7 +159,10 @@ struct JobBench {
                 let stream = try client.watchJob(request)
                 for try await event in stream {
                     let now = self.clock.now
+                    // Neither is an event of the job: a heartbeat, and the draining server's last word (the stream
+                    // then ends and the loop re-attaches after `last`).
                     if case .heartbeat = event.payload { continue }
+                    if case .serverDraining = event.payload { continue }
                     failures = 0
                     if let lastEvent {
                         outcome.gapMicros.append(Self.micros(now - lastEvent))
@@ -222,6 +225,7 @@ struct JobBench {
         var replay = JobReplay()
         for try await event in try client.watchJob(request) {
             if case .heartbeat = event.payload { continue }
+            if case .serverDraining = event.payload { continue }
             replay.sequences.append(event.sequence)
             if case .progress = event.payload {
                 replay.progress.insert(event.sequence)

@@ -49,7 +49,7 @@ struct JobEventRenderer {
             )
         case .error(let error):
             items.append("failed: \(error.message) (code \(error.code))")
-        case .heartbeat, .progress, nil:
+        case .heartbeat, .progress, .serverDraining, nil:
             break
         }
         let stateChanged = event.state != self.lastState || event.step != self.lastStep

@@ -13,8 +13,9 @@ import Glibc
 /// Follows one job's event stream to its terminal event and prints it: a live progress bar on a terminal,
 /// one line per event elsewhere, every event as a JSON line with `--output json`.
 ///
-/// When the connection drops mid-job it re-attaches with `WatchJob` from the last sequence it printed, so no
-/// event is shown twice or lost. Ctrl-C detaches (the job goes on) and prints the command to re-attach, or
+/// When the connection drops mid-job, or the server drains (its last event is `server_draining`), it re-attaches
+/// with `WatchJob` from the last sequence it printed, so no event is shown twice or lost. Ctrl-C detaches (the job
+/// goes on) and prints the command to re-attach, or
 /// cancels the job with `--cancel-on-exit`.
 struct JobFollower {
     let client: PlanningClient
@@ -73,12 +74,20 @@ struct JobFollower {
         while true {
             do {
                 for try await event in stream {
-                    attempts = 0
                     if case .heartbeat = event.payload {
                         // Repeats the latest sequence: shown (JSON) but not counted.
                         try self.print(event, renderer: &renderer)
                         continue
                     }
+                    if case .serverDraining(let draining) = event.payload {
+                        // Not an event of the job: the server goes away and the stream ends after it. Resume
+                        // from what was printed, which the server's resume_after_sequence can only equal.
+                        printError(
+                            "server draining after sequence \(draining.resumeAfterSequence); re-attaching after "
+                                + "\(progress.position.sequence)")
+                        continue
+                    }
+                    attempts = 0
                     guard event.sequence > progress.position.sequence else { continue }  // seen before a re-attach
                     progress.advance(jobID: event.jobID, sequence: event.sequence)
                     try self.print(event, renderer: &renderer)
@@ -86,11 +95,17 @@ struct JobFollower {
                         return Self.exitCode(event)
                     }
                 }
-                // The stream ended without a terminal event (the server drained): re-attach.
+                // The stream ended without a terminal event (the server drained): re-attach after a pause, so that
+                // a server still draining is not asked again at once; the next attempt may find it gone and retry.
+                attempts += 1
+                guard attempts <= self.maxReattachAttempts else {
+                    throw RPCError(code: .unavailable, message: "the job's stream keeps ending before the job does")
+                }
+                try await Task.sleep(for: Self.backoff(attempts))
             } catch let error as RPCError where error.code == .unavailable && progress.position.jobID != nil {
                 attempts += 1
                 guard attempts <= self.maxReattachAttempts else { throw error }
-                try await Task.sleep(for: .milliseconds(min(2000, 100 * attempts * attempts)))
+                try await Task.sleep(for: Self.backoff(attempts))
             }
             let (jobID, sequence) = progress.position
             guard let jobID else { throw RPCError(code: .unavailable, message: "the stream ended before the job was accepted") }
@@ -115,6 +130,11 @@ struct JobFollower {
         // instead of a thrown write error.
         Swift.print(text, terminator: "")
         fflush(nil)
+    }
+
+    /// The pause before re-attach attempt `attempt` (from 1): 100 ms growing to 2 s.
+    private static func backoff(_ attempt: Int) -> Duration {
+        .milliseconds(min(2000, 100 * attempt * attempt))
     }
 
     private static func exitCode(_ event: Planning_V1_JobEvent) -> Int32 {

@@ -10,7 +10,7 @@ import RPCServer
 /// suite can check server-side compression with a stock client. `x-grpc-test-echo-status` (a
 /// code) with `x-grpc-test-echo-message-bin` (UTF-8) makes the call fail with that status and
 /// message, as the interop `special_status_message` case asks. `/bench.Echo/Bidi` is in
-/// EchoService+Bidirectional.swift.
+/// EchoService+Bidirectional.swift, `/bench.Echo/Peer` (the client certificate's subject) in EchoService+Peer.swift.
 struct EchoService: RPCService {
     static let payload = [UInt8](repeating: UInt8(ascii: "a"), count: 64)
 
@@ -46,6 +46,7 @@ struct EchoService: RPCService {
             }
         }
         Self.registerBidirectional(with: &router)
+        Self.registerPeer(with: &router)
     }
 
     private static func failIfAsked(_ metadata: Metadata) throws {

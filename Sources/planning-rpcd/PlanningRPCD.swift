@@ -1,10 +1,12 @@
 import AdminServer
 import ArgumentParser
+import DaemonConfiguration
 import Foundation
 import Logging
 import OpenAIEngine
 import PlanningEngine
 import PlanningRPC
+import RPCFraming
 import RPCServer
 import RPCServices
 import ServiceLifecycle
@@ -97,8 +99,17 @@ struct PlanningRPCD: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @OptionGroup(title: "TLS")
+    var tls: ServerTLSOptions
+
     @OptionGroup(title: "Authentication, authorization and quotas")
     var auth: AuthOptions
+
+    @Option(help: "YAML or JSON file of options, keyed by long option name; flags and PLANNING_RPCD_* override it.")
+    var config: String?
+
+    @Flag(help: "Print the effective configuration (secrets redacted) with each value's source, and exit.")
+    var printConfig = false
 
     func validate() throws {
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be 0...65535") }
@@ -125,6 +136,7 @@ struct PlanningRPCD: AsyncParsableCommand {
         guard self.maxRunningJobs > 0, self.maxQueuedJobs > 0 else {
             throw ValidationError("--max-running-jobs and --max-queued-jobs must be positive")
         }
+        guard self.drainTimeout >= 0 else { throw ValidationError("--drain-timeout must not be negative") }
         guard self.heartbeatInterval > 0, self.jobRetentionDays > 0 else {
             throw ValidationError("--heartbeat-interval and --job-retention-days must be positive")
         }
@@ -135,14 +147,20 @@ struct PlanningRPCD: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if self.printConfig {
+            print(EffectiveConfiguration.rendered, terminator: "")
+            return
+        }
         MallocTuning.apply()
         let level = Logger.Level(rawValue: self.logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap(
+            { label, provider in
+                var handler = StreamLogHandler.standardError(label: label, metadataProvider: provider)
+                handler.logLevel = level
+                return handler
+            }, metadataProvider: TraceContext.loggingMetadataProvider)
         let logger = Logger(label: "planning-rpcd")
+        EffectiveConfiguration.log(to: logger)
         let surface = Surface.bootstrapMetrics()
 
         var configuration = ServerConfiguration()
@@ -158,6 +176,7 @@ struct PlanningRPCD: AsyncParsableCommand {
         configuration.maxConnectionAge = Self.duration(self.maxConnectionAge)
         configuration.keepaliveInterval = Self.duration(self.keepaliveInterval)
         configuration.drainTimeout = Self.duration(self.drainTimeout) ?? .zero
+        configuration.tls = try self.tls.configuration()
 
         let store: SQLiteStore
         do {
@@ -176,6 +195,7 @@ struct PlanningRPCD: AsyncParsableCommand {
             logger.info("simulating model latency", metadata: ["per-item-ms": "\(self.simulatedModelLatencyMs)"])
             engine = SimulatedLatencyEngine(base: engine, latency: .milliseconds(self.simulatedModelLatencyMs))
         }
+        engine = MeteredEngine(base: engine, provider: self.modelProvider)
         var jobConfiguration = JobManager.Configuration()
         jobConfiguration.maxRunningJobs = self.maxRunningJobs
         jobConfiguration.maxQueuedJobs = self.maxQueuedJobs
@@ -197,14 +217,20 @@ struct PlanningRPCD: AsyncParsableCommand {
             router.intercept(with: authenticator)
             reload.add("credentials") { try authenticator.reload() }
         }
-        reload.install()
         let server = RPCServer(configuration: configuration, router: router, logger: logger)
-        let admin = surface.adminServer(host: self.adminHost, port: self.adminPort, server: server, logger: logger)
+        if configuration.tls != nil {
+            reload.add("tls") { try server.reloadTLS() }
+        }
+        reload.install()
+        let admin = surface.adminServer(
+            host: self.adminHost, port: self.adminPort, server: server, jobs: jobs, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
                 services: [
                     .init(
-                        service: ServerService(server: server, health: surface.health, admin: admin, jobs: jobs),
+                        service: ServerService(
+                            server: server, health: surface.health, admin: admin, jobs: jobs,
+                            drainTimeout: configuration.drainTimeout, logger: logger),
                         successTerminationBehavior: .gracefullyShutdownGroup
                     )
                 ],
@@ -240,17 +266,25 @@ struct ServerService: Service {
     let health: HealthProvider
     /// Up until the drain has finished, so that /readyz answers 503 through it.
     let admin: AdminServer
-    /// Stopped before the transport drains: running jobs halt at an item boundary and are re-queued
-    /// durably, and job streams end (UNAVAILABLE) so clients re-attach elsewhere instead of holding the drain.
+    /// Stopped while the transport drains: running jobs halt at an item boundary and stay queued in the store,
+    /// and job streams end with a `server_draining` event (then OK) so clients re-attach elsewhere.
     let jobs: JobManager
+    /// The whole drain's budget; past it (and a second's grace) the process exits whatever still runs.
+    let drainTimeout: Duration
+    let logger: Logger
 
     func run() async throws {
         try await self.server.start()
         try await self.admin.start()
         try? await gracefulShutdown()
+        self.logger.info("draining", metadata: ["drain-timeout": "\(self.drainTimeout)"])
+        DrainWatchdog.arm(after: self.drainTimeout + .seconds(1), logger: self.logger)
         self.health.beginGracefulShutdown()
-        await self.jobs.shutdown()
-        await self.server.shutdownGracefully()
+        // GOAWAY and the jobs' stop together: unary calls finish while the job streams get their last event.
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.jobs.shutdown() }
+            group.addTask { await self.server.shutdownGracefully() }
+        }
         await self.admin.shutdown()
     }
 }

@@ -32,9 +32,14 @@ struct Surface: Sendable {
         }
     }
 
-    func adminServer(host: String, port: Int, server: RPCServer, logger: Logger) -> AdminServer {
+    func adminServer(host: String, port: Int, server: RPCServer, jobs: JobManager, logger: Logger) -> AdminServer {
         let connections = Gauge(label: "grpc_server_connections_open")
         let streams = Gauge(label: "grpc_server_streams_open")
+        // Levels read from the job manager at each scrape: this process's queue and workers.
+        let queueDepth = Gauge(label: "planning_job_queue_depth")
+        let queued = Gauge(label: "planning_jobs", dimensions: [("state", "queued")])
+        let running = Gauge(label: "planning_jobs", dimensions: [("state", "running")])
+        let watchers = Gauge(label: "planning_job_watchers")
         let health = self.health
         return AdminServer(
             host: host,
@@ -45,6 +50,11 @@ struct Surface: Sendable {
             beforeScrape: {
                 connections.record(server.connectionCount)
                 streams.record(await server.openStreamCount())
+                let waiting = jobs.queuedJobCount
+                queueDepth.record(waiting)
+                queued.record(waiting)
+                running.record(max(0, jobs.liveJobCount - waiting))
+                watchers.record(jobs.liveWatcherCount)
             }
         )
     }

@@ -22,6 +22,8 @@
 /// - A live watcher that reads slowly may see sequence numbers jump, but only over `progress` (and
 ///   `heartbeat`) events, which are coalesced to the latest; it never misses an `accepted`,
 ///   `attribute_generated`, `mapping_suggested`, `pde_classified`, `result` or `error` event.
+/// - A server that shuts down ends each job stream with a `server_draining` event (then status OK) instead of the
+///   terminal event; the job continues after WatchJob(job_id, resume_after_sequence) on a server of the same store.
 /// - WatchJob(job_id, after_sequence) first replays every stored event with a greater sequence, in order and
 ///   without gaps, then continues live. Resuming with the last sequence seen therefore loses nothing.
 
@@ -716,6 +718,19 @@ public nonisolated struct Planning_V1_Job: @unchecked Sendable {
     set {_uniqueStorage()._requestID = newValue}
   }
 
+  /// The W3C `traceparent` of the call that created the job (version 00 form); empty when it carried none or an
+  /// invalid one. Numbered apart from the fields above so that other additions do not collide with it.
+  public var traceparent: String {
+    get {_storage._traceparent}
+    set {_uniqueStorage()._traceparent = newValue}
+  }
+
+  /// The W3C `tracestate` that came with `traceparent`, as received; empty for none.
+  public var tracestate: String {
+    get {_storage._tracestate}
+    set {_uniqueStorage()._tracestate = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   /// The outcome, once the job has ended.
@@ -849,6 +864,23 @@ public nonisolated struct Planning_V1_Heartbeat: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The server is shutting down: the last event of this stream, which then ends with status OK. The job is not over;
+/// it is re-queued durably and resumes on a server of the same store. Call WatchJob(job_id, resume_after_sequence),
+/// against another server or this one after its restart, to continue with no event lost and none repeated. Never
+/// stored, like heartbeat; the envelope repeats the latest sequence sent.
+public nonisolated struct Planning_V1_ServerDraining: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The sequence of the last event this stream delivered (0 when it delivered none).
+  public var resumeAfterSequence: Int64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -991,6 +1023,15 @@ public nonisolated struct Planning_V1_JobEvent: @unchecked Sendable {
     set {_uniqueStorage()._payload = .heartbeat(newValue)}
   }
 
+  /// The server is draining; re-attach elsewhere. The last event of the stream, not of the job.
+  public var serverDraining: Planning_V1_ServerDraining {
+    get {
+      if case .serverDraining(let v)? = _storage._payload {return v}
+      return Planning_V1_ServerDraining()
+    }
+    set {_uniqueStorage()._payload = .serverDraining(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   /// What happened.
@@ -1011,6 +1052,8 @@ public nonisolated struct Planning_V1_JobEvent: @unchecked Sendable {
     case error(Planning_V1_JobError)
     /// Keep-alive.
     case heartbeat(Planning_V1_Heartbeat)
+    /// The server is draining; re-attach elsewhere. The last event of the stream, not of the job.
+    case serverDraining(Planning_V1_ServerDraining)
 
   }
 
@@ -1704,7 +1747,7 @@ nonisolated extension Planning_V1_JobError: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Planning_V1_Job: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Job"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}kind\0\u{1}state\0\u{1}owner\0\u{3}cycle_id\0\u{3}report_id\0\u{1}step\0\u{1}percent\0\u{3}items_done\0\u{3}items_total\0\u{3}create_time\0\u{3}start_time\0\u{3}finish_time\0\u{1}result\0\u{1}error\0\u{3}last_sequence\0\u{3}request_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}kind\0\u{1}state\0\u{1}owner\0\u{3}cycle_id\0\u{3}report_id\0\u{1}step\0\u{1}percent\0\u{3}items_done\0\u{3}items_total\0\u{3}create_time\0\u{3}start_time\0\u{3}finish_time\0\u{1}result\0\u{1}error\0\u{3}last_sequence\0\u{3}request_id\0\u{2}\u{d}traceparent\0\u{1}tracestate\0")
 
   fileprivate class _StorageClass {
     var _id: String = String()
@@ -1723,6 +1766,8 @@ nonisolated extension Planning_V1_Job: SwiftProtobuf.Message, SwiftProtobuf._Mes
     var _outcome: Planning_V1_Job.OneOf_Outcome?
     var _lastSequence: Int64 = 0
     var _requestID: String = String()
+    var _traceparent: String = String()
+    var _tracestate: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1749,6 +1794,8 @@ nonisolated extension Planning_V1_Job: SwiftProtobuf.Message, SwiftProtobuf._Mes
       _outcome = source._outcome
       _lastSequence = source._lastSequence
       _requestID = source._requestID
+      _traceparent = source._traceparent
+      _tracestate = source._tracestate
     }
   }
 
@@ -1808,6 +1855,8 @@ nonisolated extension Planning_V1_Job: SwiftProtobuf.Message, SwiftProtobuf._Mes
         }()
         case 16: try { try decoder.decodeSingularInt64Field(value: &_storage._lastSequence) }()
         case 17: try { try decoder.decodeSingularStringField(value: &_storage._requestID) }()
+        case 30: try { try decoder.decodeSingularStringField(value: &_storage._traceparent) }()
+        case 31: try { try decoder.decodeSingularStringField(value: &_storage._tracestate) }()
         default: break
         }
       }
@@ -1876,6 +1925,12 @@ nonisolated extension Planning_V1_Job: SwiftProtobuf.Message, SwiftProtobuf._Mes
       if !_storage._requestID.isEmpty {
         try visitor.visitSingularStringField(value: _storage._requestID, fieldNumber: 17)
       }
+      if !_storage._traceparent.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._traceparent, fieldNumber: 30)
+      }
+      if !_storage._tracestate.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._tracestate, fieldNumber: 31)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1901,6 +1956,8 @@ nonisolated extension Planning_V1_Job: SwiftProtobuf.Message, SwiftProtobuf._Mes
         if _storage._outcome != rhs_storage._outcome {return false}
         if _storage._lastSequence != rhs_storage._lastSequence {return false}
         if _storage._requestID != rhs_storage._requestID {return false}
+        if _storage._traceparent != rhs_storage._traceparent {return false}
+        if _storage._tracestate != rhs_storage._tracestate {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -2105,9 +2162,39 @@ nonisolated extension Planning_V1_Heartbeat: SwiftProtobuf.Message, SwiftProtobu
   }
 }
 
+nonisolated extension Planning_V1_ServerDraining: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ServerDraining"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}resume_after_sequence\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.resumeAfterSequence) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.resumeAfterSequence != 0 {
+      try visitor.visitSingularInt64Field(value: self.resumeAfterSequence, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Planning_V1_ServerDraining, rhs: Planning_V1_ServerDraining) -> Bool {
+    if lhs.resumeAfterSequence != rhs.resumeAfterSequence {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Planning_V1_JobEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".JobEvent"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}sequence\0\u{3}event_time\0\u{1}state\0\u{1}step\0\u{1}percent\0\u{3}items_done\0\u{3}items_total\0\u{2}\u{2}accepted\0\u{1}progress\0\u{3}attribute_generated\0\u{3}mapping_suggested\0\u{3}pde_classified\0\u{1}result\0\u{1}error\0\u{1}heartbeat\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}job_id\0\u{1}sequence\0\u{3}event_time\0\u{1}state\0\u{1}step\0\u{1}percent\0\u{3}items_done\0\u{3}items_total\0\u{2}\u{2}accepted\0\u{1}progress\0\u{3}attribute_generated\0\u{3}mapping_suggested\0\u{3}pde_classified\0\u{1}result\0\u{1}error\0\u{1}heartbeat\0\u{3}server_draining\0")
 
   fileprivate class _StorageClass {
     var _jobID: String = String()
@@ -2268,6 +2355,19 @@ nonisolated extension Planning_V1_JobEvent: SwiftProtobuf.Message, SwiftProtobuf
             _storage._payload = .heartbeat(v)
           }
         }()
+        case 18: try {
+          var v: Planning_V1_ServerDraining?
+          var hadOneofValue = false
+          if let current = _storage._payload {
+            hadOneofValue = true
+            if case .serverDraining(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._payload = .serverDraining(v)
+          }
+        }()
         default: break
         }
       }
@@ -2336,6 +2436,10 @@ nonisolated extension Planning_V1_JobEvent: SwiftProtobuf.Message, SwiftProtobuf
       case .heartbeat?: try {
         guard case .heartbeat(let v)? = _storage._payload else { preconditionFailure() }
         try visitor.visitSingularMessageField(value: v, fieldNumber: 17)
+      }()
+      case .serverDraining?: try {
+        guard case .serverDraining(let v)? = _storage._payload else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 18)
       }()
       case nil: break
       }

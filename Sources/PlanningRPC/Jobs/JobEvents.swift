@@ -57,6 +57,23 @@ enum JobEvents {
         return event
     }
 
+    /// The last event of a stream whose server shuts down: `envelope`'s state, step, percent and items, with
+    /// `resumeAfter` as its sequence and payload. Not stored, so it is a record with no row.
+    static func draining(_ envelope: Planning_V1_JobEvent, jobID: String, resumeAfter: Int64, at time: Date)
+        -> JobEventRecord
+    {
+        var event = envelope
+        event.jobID = jobID
+        event.sequence = resumeAfter
+        event.eventTime = .init(date: time)
+        var payload = Planning_V1_ServerDraining()
+        payload.resumeAfterSequence = resumeAfter
+        event.serverDraining = payload
+        let data = (try? event.serializedBytes() as Data) ?? Data()
+        return JobEventRecord(
+            jobID: jobID, sequence: resumeAfter, payloadKind: .serverDraining, createTime: time, data: data)
+    }
+
     /// The last event of a job that failed or was cancelled.
     static func error(_ failure: JobFailure) -> Planning_V1_JobEvent {
         var event = Planning_V1_JobEvent()

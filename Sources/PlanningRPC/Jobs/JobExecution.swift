@@ -30,6 +30,8 @@ struct JobExecution {
     var summary = JobResultSummary()
     /// Whether the terminal event was stored and published.
     private(set) var ended = false
+    /// The state the job ended in, once it has.
+    private(set) var endState: JobState?
 
     init(
         job: JobRecord, store: any JobStore & PlanningStore, engine: any PlanningEngine, hub: JobHub,
@@ -130,6 +132,7 @@ struct JobExecution {
         }
         publish([record])
         ended = true
+        endState = update.state
     }
 
     /// Puts the job back in the queue (shutdown), with a progress event saying so; it resumes after its last

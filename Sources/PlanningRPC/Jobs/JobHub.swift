@@ -199,6 +199,15 @@ final class JobHub: Sendable {
         return JobEventRecord(jobID: jobID, sequence: sequence, payloadKind: .heartbeat, createTime: time, data: data)
     }
 
+    /// The `server_draining` event for a watcher that delivered up to `sequence`, with the envelope of the latest
+    /// event published here (the job as the server leaves it).
+    func draining(resumeAfter sequence: Int64, at time: Date) -> JobEventRecord {
+        let last = state.withLock { $0.lastRecord }
+        var event = (try? last?.event()) ?? Planning_V1_JobEvent()
+        event.sequence = sequence
+        return JobEvents.draining(event, jobID: jobID, resumeAfter: sequence, at: time)
+    }
+
     /// Ends every watch that is waiting, without a terminal event (shutdown).
     func close() {
         let waiters = state.withLock { state in

@@ -53,6 +53,14 @@ extension JobManager {
     /// Runs a claimed job to its terminal event, or to an interruption by shutdown.
     func execute(_ job: JobRecord, hub: JobHub) async {
         let started = ContinuousClock.now
+        var logger = logger
+        logger[metadataKey: "job.id"] = "\(job.id)"
+        if let trace = job.trace {
+            // The trace of the call that created the job, on every line of its run, in this process or the next.
+            logger[metadataKey: "trace-id"] = "\(trace.traceID)"
+            logger[metadataKey: "span-id"] = "\(trace.spanID)"
+        }
+        logger.debug("job run started", metadata: ["job.kind": "\(job.kind)", "items.done": "\(job.itemsDone)"])
         var execution = JobExecution(
             job: job, store: store, engine: engine, hub: hub, catalogs: catalogs, logger: logger)
         let timer = job.deadline.map { deadline in
@@ -80,9 +88,12 @@ extension JobManager {
         } catch {
             await finish(&execution, after: error)
         }
-        logger.debug(
-            "job run ended",
-            metadata: ["job.id": "\(job.id)", "elapsed": "\(ContinuousClock.now - started)"])
+        let elapsed = ContinuousClock.now - started
+        let outcome = execution.endState?.rawValue ?? "left queued"
+        logger.debug("job run ended", metadata: ["elapsed": "\(elapsed)", "state": "\(outcome)"])
+        if let state = execution.endState {
+            JobMetrics.ended(kind: job.kind, state: state, run: elapsed)
+        }
         if !state.withLock({ $0.phase == .stopping || $0.phase == .stopped }) || execution.ended {
             retire(hub)
         }
@@ -115,8 +126,7 @@ extension JobManager {
                 switch error {
                 case StoreError.failedPrecondition(let message):
                     // The job was ended by someone else (a cancel while queued); nothing to add.
-                    logger.debug(
-                        "job ended elsewhere", metadata: ["job.id": "\(execution.job.id)", "why": "\(message)"])
+                    execution.logger.debug("job ended elsewhere", metadata: ["why": "\(message)"])
                     return
                 case let error as StoreError:
                     let status = ServiceErrors.rpcError(error)
@@ -124,15 +134,14 @@ extension JobManager {
                 case PlanningEngineError.invalidArgument(let message):
                     failure = JobFailure(code: Int32(StatusCode.invalidArgument.rawValue), message: message)
                 default:
-                    logger.error("job failed", metadata: ["job.id": "\(execution.job.id)", "error": "\(error)"])
+                    execution.logger.error("job failed", metadata: ["error": "\(error)"])
                     failure = JobFailure(
                         code: Int32(StatusCode.internalError.rawValue), message: "internal error: \(done)")
                 }
                 try await execution.fail(failure, state: .failed)
             }
         } catch {
-            logger.error(
-                "cannot store the end of a job", metadata: ["job.id": "\(execution.job.id)", "error": "\(error)"])
+            execution.logger.error("cannot store the end of a job", metadata: ["error": "\(error)"])
         }
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import RPCFraming
 
 extension JobManager {
     /// Events read from the store per query while replaying.
@@ -13,8 +12,11 @@ extension JobManager {
     /// skipping what the replay delivered already: no gap, no duplicate. A watcher that falls too far behind
     /// (its buffer full of events other than progress) re-reads the store, where only progress is coalesced.
     ///
+    /// When the manager shuts down first, the last delivery is a `server_draining` event carrying the last sequence
+    /// delivered, and the watch returns: the client re-attaches elsewhere with WatchJob after that sequence.
+    ///
     /// - Throws: NOT_FOUND for an unknown job; what `deliver` throws; CancellationError when the task is
-    ///   cancelled; UNAVAILABLE when the manager shuts down first.
+    ///   cancelled.
     public func watch(
         jobID: String, after: Int64, deliver: (JobEventRecord) async throws -> Void
     ) async throws {
@@ -30,7 +32,18 @@ extension JobManager {
             // between its creation and its hub); then poll.
             if try await replay(jobID, after: &last, coalesce: false, deliver: deliver) { return }
             // Asked for events after the terminal one of a job that has ended: there are none.
-            if try await store.job(id: jobID).state.isEnded { return }
+            let job = try await store.job(id: jobID)
+            if job.state.isEnded { return }
+            if isShuttingDown {
+                var envelope = Planning_V1_JobEvent()
+                envelope.state = job.state.proto
+                envelope.step = job.step
+                envelope.percent = job.percent
+                envelope.itemsDone = job.itemsDone
+                envelope.itemsTotal = job.itemsTotal
+                try await deliver(JobEvents.draining(envelope, jobID: jobID, resumeAfter: last, at: Date()))
+                return
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
     }
@@ -54,9 +67,11 @@ extension JobManager {
                 } while !hub.rejoin(watcher, after: last)
             case .closed:
                 try Task.checkCancellation()
-                throw RPCError(
-                    code: .unavailable,
-                    message: "the server is shutting down; watch job \(hub.jobID) again after sequence \(last)")
+                // What the store has beyond the buffer first (the terminal event of a hub that ended, the last
+                // items of a run that stopped); then, at shutdown, where to resume.
+                if try await replay(hub.jobID, after: &last, coalesce: false, deliver: deliver) { return }
+                try await deliver(hub.draining(resumeAfter: last, at: Date()))
+                return
             }
         }
     }

@@ -111,10 +111,12 @@ public final class JobManager: Sendable {
             ?? configuration.defaultJobDeadline.map {
                 Date().addingTimeInterval($0.timeInterval)
             }
-        let record = JobRecord(
+        var draft = JobRecord(
             kind: submission.kind, owner: submission.owner, team: submission.team, cycleID: submission.cycleID,
             reportID: submission.reportID, requestID: submission.requestID, request: submission.request,
             cancelOnDisconnect: submission.cancelOnDisconnect, deadline: deadline)
+        draft.trace = submission.trace
+        let record = draft
         let store = store
         let created: CreatedJob
         do {
@@ -174,6 +176,14 @@ public final class JobManager: Sendable {
         }
         return try await store.job(id: jobID)
     }
+
+    /// Whether ``shutdown()`` has begun: watches end with a `server_draining` event.
+    var isShuttingDown: Bool {
+        state.withLock { $0.phase == .stopping || $0.phase == .stopped }
+    }
+
+    /// Jobs waiting for a worker (admission's count), for the queue-depth metric.
+    public var queuedJobCount: Int { state.withLock { $0.queued } }
 
     /// Live jobs held in memory (queued or running here): a finished job leaves none.
     public var liveJobCount: Int { state.withLock { $0.hubs.count } }

@@ -1,4 +1,5 @@
 public import Foundation
+public import RPCFraming
 
 /// What a caller asks the ``JobManager`` to run: the parameters of a new job.
 public struct JobSubmission: Sendable, Equatable {
@@ -22,6 +23,8 @@ public struct JobSubmission: Sendable, Equatable {
     public var cancelOnDisconnect: Bool
     /// When the job must have ended; nil for the manager's default.
     public var deadline: Date?
+    /// The W3C trace context of the submitting call; stored on the job and put on its log lines.
+    public var trace: TraceContext?
 
     /// A submission with the given values.
     public init(

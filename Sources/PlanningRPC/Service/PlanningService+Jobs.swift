@@ -97,11 +97,12 @@ extension PlanningService {
         _ kind: JobKind, _ request: some SwiftProtobuf.Message, report: ReportRecord?, metadata: Metadata,
         requestID: String, cancelOnDisconnect: Bool, deadline: Date?, caller: Caller
     ) async throws -> JobEventStream {
-        let submission = JobSubmission(
+        var submission = JobSubmission(
             kind: kind, owner: caller.name, team: caller.team, quotaLimits: caller.limits,
             cycleID: report?.cycleID ?? "",
             reportID: report?.id ?? "", requestID: requestID, request: try request.serializedBytes(),
             cancelOnDisconnect: cancelOnDisconnect, deadline: deadline)
+        submission.trace = TraceContext(metadata: metadata)
         let jobs = jobs
         let created = try await ServiceErrors.mapping { try await jobs.submit(submission) }
         return JobEventStream(jobID: created.job.id, afterSequence: 0, submitted: created, jobs: jobs)

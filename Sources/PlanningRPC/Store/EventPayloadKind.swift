@@ -17,6 +17,9 @@ public enum EventPayloadKind: String, Sendable, CaseIterable, Codable {
     case error
     /// `JobEvent.heartbeat`; never stored, listed for completeness.
     case heartbeat
+    /// `JobEvent.server_draining`: the last event of a stream (not of the job) when the server shuts down; never
+    /// stored.
+    case serverDraining = "server_draining"
 
     /// Whether events of this kind may be coalesced for a slow watcher (only the latest one matters).
     public var isCoalescable: Bool { self == .progress || self == .heartbeat }

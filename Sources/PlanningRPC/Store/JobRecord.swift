@@ -1,4 +1,5 @@
 public import Foundation
+public import RPCFraming
 
 /// A background job: its identity, parameters, progress and outcome.
 public struct JobRecord: Sendable, Equatable {
@@ -51,6 +52,9 @@ public struct JobRecord: Sendable, Equatable {
     public var cancelRequested: Bool
     /// The worker that claimed the job; empty while queued.
     public var worker: String
+    /// The W3C trace context of the call that created the job, if it carried a valid one. Outside `init` so that
+    /// stores that do not keep it need no change.
+    public var trace: TraceContext?
 
     /// A job with every field given. To create a job, pass one to `JobStore.createJob`, which assigns the id,
     /// row id, state and times.

@@ -129,6 +129,7 @@ extension Planning_V1_JobEvent.OneOf_Payload {
         case .result: .result
         case .error: .error
         case .heartbeat: .heartbeat
+        case .serverDraining: .serverDraining
         }
     }
 }
@@ -302,6 +303,10 @@ extension JobRecord {
         if let error { message.error = error.proto }
         message.lastSequence = lastSequence
         message.requestID = requestID
+        if let trace {
+            message.traceparent = trace.traceparent
+            message.tracestate = trace.traceState
+        }
         return message
     }
 }

@@ -11,6 +11,7 @@ extension SQLiteStore: JobStore {
             deadline: job.deadline.map { Date(storeMillis: $0.storeMillis) },
             createTime: timestamp())
         prepared.step = "queued"
+        prepared.trace = job.trace
         let newJob = prepared
         return try await pool.write { db in
             if !newJob.requestID.isEmpty,
@@ -36,6 +37,12 @@ extension SQLiteStore: JobStore {
                     stored.createTime.storeMillis, 0, false, "",
                 ])
             stored.rowID = db.lastInsertedRowID
+            if let trace = stored.trace {
+                // Its own statement, so that the insert above stays as every migration before v2-job-trace knew it.
+                try db.execute(
+                    sql: "UPDATE jobs SET traceparent = ?, tracestate = ? WHERE seq = ?",
+                    arguments: [trace.traceparent, trace.traceState, stored.rowID])
+            }
             guard let firstEvent else { return CreatedJob(job: stored, created: true, firstEvent: nil) }
             let (job, events) = try self.append(db, job: stored, update: .none, items: []) { [try firstEvent($0)] }
             return CreatedJob(job: job, created: true, firstEvent: events[0])
@@ -256,7 +263,9 @@ extension SQLiteStore: JobStore {
             guard let kind = draft.payload?.storeKind else {
                 throw StoreError.invalid("a job event must carry a payload")
             }
-            if kind == .heartbeat { throw StoreError.invalid("heartbeats are not stored") }
+            if kind == .heartbeat || kind == .serverDraining {
+                throw StoreError.invalid("\(kind.rawValue) events are not stored")
+            }
             var event = draft
             event.jobID = job.id
             event.sequence = first + Int64(offset)

@@ -157,6 +157,14 @@ extension SQLiteStore {
                     """)
         }
         registerJobTeam(&migrator)
+        migrator.registerMigration("v2-job-trace") { db in
+            // The W3C trace context of the call that created a job; '' for none (no NULLs to handle).
+            try db.execute(
+                sql: """
+                    ALTER TABLE jobs ADD COLUMN traceparent TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE jobs ADD COLUMN tracestate TEXT NOT NULL DEFAULT '';
+                    """)
+        }
         return migrator
     }
 }

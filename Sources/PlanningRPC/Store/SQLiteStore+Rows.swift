@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RPCFraming
 
 // Decoding of rows into records. Written by hand (not GRDB's Codable records) because the records are public
 // and GRDB is an internal dependency: a public conformance to a GRDB protocol would make it part of our API.
@@ -127,6 +128,7 @@ extension JobRecord {
             startTime: row.optionalDate("start_time"), finishTime: row.optionalDate("finish_time"), result: result,
             error: error, lastSequence: row["last_sequence"], cancelRequested: row["cancel_requested"],
             worker: row["worker"])
+        self.trace = TraceContext(traceparent: row["traceparent"] ?? "", tracestate: row["tracestate"] ?? "")
     }
 }
 

@@ -12,6 +12,7 @@ import RPCServer
 /// - `/test.Control/Boom`: throws an error that is not an RPCError.
 /// - `/test.Control/Concurrent`: counts concurrent calls, holding each for 50 ms.
 /// - `/test.Control/Flood`: streams 16 KiB messages until cancelled, counting writes.
+/// - `/test.Control/Peer`: answers `subject:` and the client certificate's subject, or `none`.
 struct TestServices: RPCService {
     let probe: Probe
 
@@ -23,6 +24,9 @@ struct TestServices: RPCService {
 
     func registerMethods(with router: inout RPCRouter) {
         let probe = self.probe
+        router.registerUnary(service: "test.Control", method: "Peer") { _, context in
+            ServerResponse(message: Array((context.tlsPeerSubject.map { "subject:" + $0 } ?? "none").utf8))
+        }
         router.registerUnary(service: "test.Echo", method: "Unary") { request, _ in
             var echoed = Metadata()
             for (key, value) in request.metadata where key.hasPrefix("x-") {
