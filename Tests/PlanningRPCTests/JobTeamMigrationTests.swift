@@ -32,7 +32,7 @@ import Testing
             try old.close()
         }
         let store = try SQLiteStore(path: path)
-        #expect(try await store.appliedMigrations() == ["v1-catalog", "v1-jobs", "v_job_team"])
+        #expect(try await store.appliedMigrations().contains("v_job_team"))
         #expect(try await store.job(id: "job_a").team == "alice")
         #expect(try await store.job(id: "job_b").team == "bob")
         #expect(
