@@ -31,11 +31,11 @@ final class ReloadSignal: Sendable {
         for action in self.actions.withLock({ $0 }) {
             do {
                 try action.run()
-                self.logger.info("reloaded", metadata: ["what": "\(action.name)"])
+                self.logger.info("reloaded", metadata: ["action": "\(action.name)"])
             } catch {
                 self.logger.error(
                     "reload failed; keeping the previous configuration",
-                    metadata: ["what": "\(action.name)", "error": "\(error)"]
+                    metadata: ["action": "\(action.name)", "error": "\(error)"]
                 )
             }
         }

@@ -367,3 +367,31 @@ def test_rs256_jwt_with_issuer_check():
     finally:
         d.stop()
 
+
+
+def test_mtls_client_certificate_subject_is_a_principal(tmp_path):
+    """With TLS and an optional client certificate: a listed subject is a principal, no certificate needs a token."""
+    from test_tls import make_certs, secure_channel
+    make_certs(tmp_path)
+    principals = tmp_path / "principals.json"
+    principals.write_text(json.dumps({"principals": [
+        {"name": "alice-cert", "team": "risk", "subjects": ["CN=alice,OU=risk,O=Example"]},
+        {"name": "bob", "team": "risk", "token_sha256": [sha256(TOKENS["bob"])]},
+    ]}))
+    d = Daemon(["--enable-bench-service", "--demo-data", "--tls-cert", str(tmp_path / "server.pem"),
+                "--tls-key", str(tmp_path / "server.key"), "--tls-client-ca", str(tmp_path / "ca.pem"),
+                "--tls-client-auth", "optional", "--auth-token-file", str(principals)])
+    try:
+        with secure_channel(tmp_path, d, client="client") as ch:
+            assert ch.unary_unary("/bench.Echo/Unary")(b"hi", timeout=10) == b"hi"
+            planning = pg.PlanningServiceStub(ch)
+            ids = [x.id for x in cg.CatalogServiceStub(ch).ListPDEs(c.ListPDEsRequest(page_size=1), timeout=10).pdes]
+            job = list(planning.ClassifyPDEs(p.ClassifyPDEsRequest(pde_ids=ids), timeout=60))[0].job_id
+            assert planning.GetJob(p.GetJobRequest(job_id=job), timeout=10).owner == "alice-cert"
+        with secure_channel(tmp_path, d) as ch:
+            assert "missing credentials" in unauthenticated(ch.unary_unary("/bench.Echo/Unary"), b"hi")
+            # Bob is on the certificate's team: he sees its job.
+            planning = pg.PlanningServiceStub(ch)
+            assert planning.GetJob(p.GetJobRequest(job_id=job), metadata=bearer(TOKENS["bob"]), timeout=10).id == job
+    finally:
+        d.stop()

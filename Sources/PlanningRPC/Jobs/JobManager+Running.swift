@@ -8,12 +8,11 @@ extension JobManager {
 
     /// One worker: claims the oldest queued job from the store, runs it, repeats; sleeps while none is queued.
     func work(worker: String) async {
-        let store = store
         while !Task.isCancelled {
             let generation = signal.generation
             let claimed: JobRecord?
             do {
-                claimed = try await JobExecution.shielded { try await store.claimNextQueued(worker: worker) }
+                claimed = try await JobExecution.shielded { try await self.claim(worker: worker) }
             } catch {
                 logger.error("cannot claim a job", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: .seconds(1))
@@ -41,6 +40,17 @@ extension JobManager {
             hub.attach(nil)
             state.withLock { _ = $0.running.removeValue(forKey: job.id) }
         }
+    }
+
+    /// The oldest queued job, skipping those whose owner has as many jobs running as its running-jobs quota when
+    /// the store can (``RunningLimitedClaim``).
+    private func claim(worker: String) async throws -> JobRecord? {
+        let limits = quotas.runningLimits
+        if limits.default != nil || !limits.overrides.isEmpty, let limited = store as? any RunningLimitedClaim {
+            return try await limited.claimNextQueued(
+                worker: worker, runningLimits: limits.overrides, defaultLimit: limits.default)
+        }
+        return try await store.claimNextQueued(worker: worker)
     }
 
     /// Runs a claimed job to its terminal event, or to an interruption by shutdown.
@@ -165,6 +175,9 @@ extension JobManager {
             if state.hubs[hub.jobID] === hub { state.hubs[hub.jobID] = nil }
         }
         quotas.ended(jobID: hub.jobID)
+        // A job held back by its owner's running quota may start now.
+        let limits = quotas.runningLimits
+        if limits.default != nil || !limits.overrides.isEmpty { signal.notify() }
     }
 
     // MARK: Recovery

@@ -51,6 +51,8 @@ public final class JobQuotas: Sendable {
 
     struct State: Sendable {
         var usage: [String: Usage] = [:]
+        /// The running-jobs overrides of the principals seen submitting, for the scheduler.
+        var runningOverrides: [String: Int] = [:]
         var jobs: [String: TrackedJob] = [:]
     }
 
@@ -81,6 +83,7 @@ public final class JobQuotas: Sendable {
         let running = self.limit(.runningJobs, for: caller)
         let queued = self.limit(.queuedJobs, for: caller)
         let refused: (Limit, Int)? = self.state.withLock { state in
+            state.runningOverrides[caller.name] = caller.limits[Limit.runningJobs.rawValue]
             var usage = state.usage[caller.name] ?? Usage()
             if let running, usage.running >= running { return (.runningJobs, running) }
             if let queued, usage.queued >= queued { return (.queuedJobs, queued) }
@@ -90,6 +93,12 @@ public final class JobQuotas: Sendable {
         }
         if let (limit, value) = refused { throw self.refuse(caller.name, limit, value) }
         self.publish(caller.name)
+    }
+
+    /// The running-jobs limits the scheduler applies: the overrides of the principals seen submitting, and the
+    /// default for everyone else (nil: unlimited).
+    public var runningLimits: (overrides: [String: Int], default: Int?) {
+        (self.state.withLock { $0.runningOverrides }, self.defaults[.runningJobs])
     }
 
     /// A reservation that created no job (an error, or an existing job found by request id) gives its slot back.

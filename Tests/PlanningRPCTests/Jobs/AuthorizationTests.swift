@@ -143,6 +143,42 @@ import Testing
         }
     }
 
+    @Test func theSchedulerHoldsBackJobsPastTheRunningQuota() async throws {
+        try await withTemporaryStore { store, _ in
+            let pdes = try await insertPDEs(store, count: 1)
+            let gate = Gate()
+            var configuration = testConfiguration(maxRunning: 4)
+            configuration.quotas = [.runningJobs: 2]
+            try await withJobManager(
+                store: store, engine: GatedEngine(gate: gate), configuration: configuration, start: false
+            ) { manager in
+                // Queued before the workers start: three of alice's, one of bob's, four workers.
+                var alices: [String] = []
+                for _ in 0..<3 { alices.append(try await manager.submit(try classifySubmission(pdes)).job.id) }
+                let bobs = try await manager.submit(try classifySubmission(pdes, owner: "bob")).job.id
+                try await manager.start()
+                let states = { (ids: [String]) in try await ids.asyncMap { try await store.job(id: $0).state } }
+                try await waitUntil("two of alice's jobs and bob's to run") {
+                    let running = try await states(alices).filter { $0 == .running }.count
+                    let bobsState = try await store.job(id: bobs).state
+                    return running == 2 && bobsState == .running
+                }
+                // A free worker does not take alice's third job: she is at her limit.
+                try await Task.sleep(for: .milliseconds(200))
+                #expect(try await states(alices).filter { $0 == .queued }.count == 1)
+                #expect(manager.quotas.usage(of: "alice") == (running: 2, queued: 1, watches: 0))
+                // When hers end, the held-back one starts and everything finishes.
+                gate.open()
+                try await waitUntil("all of them to end") {
+                    try await states(alices + [bobs]).allSatisfy { $0 == .succeeded }
+                }
+                try await waitUntil("the counts to settle") {
+                    manager.quotas.usage(of: "alice") == (running: 0, queued: 0, watches: 0)
+                }
+            }
+        }
+    }
+
     static func error(_ body: () async throws -> Void) async -> RPCError? {
         do {
             try await body()
@@ -150,5 +186,13 @@ import Testing
         } catch {
             return error as? RPCError
         }
+    }
+}
+
+extension Array {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
     }
 }
