@@ -204,8 +204,9 @@ import Testing
             let pdes = try await insertPDEs(store, count: 3)
             let gate = Gate()
             try await withJobManager(store: store, engine: GatedEngine(gate: gate)) { manager in
+                // 3 s, not 1: on a loaded machine the job must have started and counted its items by then.
                 let created = try await manager.submit(
-                    try classifySubmission(pdes, deadline: Date().addingTimeInterval(1)))
+                    try classifySubmission(pdes, deadline: Date().addingTimeInterval(3)))
                 gate.release(1)
                 let events = try decoded(try await collect(manager, created.job.id))
                 #expect(events.last?.state == .failed)
