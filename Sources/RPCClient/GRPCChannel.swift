@@ -229,19 +229,28 @@ public final class GRPCChannel: Sendable {
             mode: mode,
             deadline: deadline,
             maxReceiveMessageSize: self.configuration.maxReceiveMessageSize,
-            onSubmitted: self.attach
+            onSubmitted: { [eventLoop = self.eventLoop] stream, connection, id in
+                Self.attach(stream, connection, id, on: eventLoop)
+            }
         )
     }
 
     /// Wires a streaming call's buffer to its connection once the call is on the wire.
-    private func attach(_ stream: ClientStream, _ connection: HTTP2ClientConnection, _ id: Int32) {
+    ///
+    /// The closures hold the stream and the connection weakly: the buffer belongs to the stream, so a strong
+    /// reference back would be a cycle that outlives the call (and with it the connection and its manager, as
+    /// LeakSanitizer showed); and window credit for a connection that is gone is owed to nobody.
+    private static func attach(
+        _ stream: ClientStream, _ connection: HTTP2ClientConnection, _ id: Int32, on loop: any EventLoop
+    ) {
         guard case .stream(let buffer) = stream.mode else { return }
-        let loop = self.eventLoop
         buffer.attach(
-            returnCredit: { count in
+            returnCredit: { [weak connection] count in
+                guard let connection else { return }
                 loop.execute { connection.consume(streamID: id, count: count) }
             },
-            cancelStream: {
+            cancelStream: { [weak stream] in
+                guard let stream else { return }
                 loop.execute { stream.cancel() }
             }
         )
