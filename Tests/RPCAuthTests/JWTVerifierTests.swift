@@ -44,10 +44,12 @@ import _CryptoExtras
 
     @Test func badSignatureIsRefused() {
         expectFailure(JWTFixture.hs256(good(), secret: Array("another secret of thirty-two byte".utf8)), "signature")
-        var token = JWTFixture.hs256(good())
-        token.removeLast()
-        token += token.hasSuffix("A") ? "B" : "A"
-        expectFailure(token, "signature")
+        // Change a character well inside the signature: the last one carries padding bits that a decoder may
+        // ignore, and which character it was must be read before it is replaced.
+        var characters = Array(JWTFixture.hs256(good()))
+        let index = characters.count - 5
+        characters[index] = characters[index] == "A" ? "B" : "A"
+        expectFailure(String(characters), "signature")
     }
 
     @Test func expiredAtAndOnePastTheLeeway() throws {
