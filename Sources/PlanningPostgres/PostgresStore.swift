@@ -42,6 +42,9 @@ public final class PostgresStore: Sendable {
     /// The clock for every stored time (not for leases, which use the database's clock).
     let now: @Sendable () -> Date
     private let tasks = Mutex<[Task<Void, Never>]>([])
+    /// Set by ``close()``: later operations fail with `StoreError.unavailable` before reaching the stopped pool,
+    /// whose own error (`ConnectionPoolError.poolShutdown`) is not a `StoreError` and reached clients as INTERNAL.
+    private let closed = Atomic<Bool>(false)
     let subscribers = Mutex<Subscribers>(Subscribers())
 
     struct Subscribers {
@@ -93,8 +96,9 @@ public final class PostgresStore: Sendable {
         }
     }
 
-    /// Stops the pool and the listener; every later operation fails.
+    /// Stops the pool and the listener; every later operation fails at once with `StoreError.unavailable`.
     public func close() {
+        closed.store(true, ordering: .releasing)
         let running = tasks.withLock { tasks in
             defer { tasks = [] }
             return tasks
@@ -164,6 +168,7 @@ public final class PostgresStore: Sendable {
 
     /// Runs `body` within the operation timeout, mapping the database's errors to `StoreError`s.
     func guarded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        if closed.load(ordering: .acquiring) { throw StoreError.unavailable("the store is closed") }
         do {
             return try await Deadline.run(configuration.operationTimeout) { try await body() }
         } catch let error as StoreError {

@@ -209,6 +209,31 @@ struct SharedQueueTests {
         }
     }
 
+    /// A closed store fails every operation with UNAVAILABLE, at once: before, the stopped pool's
+    /// `ConnectionPoolError.poolShutdown` passed through unmapped (INTERNAL to a client), as a job manager still
+    /// tending leases on a closed store met it in managersWatchAndTakeOverAcrossInstances.
+    @Test func operationsAfterCloseFailAtOnce() async throws {
+        try await withPostgresDatabase { url in
+            let store = try await openPostgresStore(url, timeout: .seconds(60))
+            _ = try await store.requeueExpiredLeases()
+            store.close()
+            let started = ContinuousClock.now
+            for _ in 0..<2 {
+                do {
+                    _ = try await store.requeueExpiredLeases()
+                    Issue.record("an operation on a closed store succeeded")
+                } catch let error as StoreError {
+                    guard case .unavailable = error else {
+                        Issue.record("expected unavailable, got \(error)")
+                        return
+                    }
+                }
+            }
+            // Far below the 60 s operation timeout, with room for a sanitizer's slowdown.
+            #expect(ContinuousClock.now - started < .seconds(10))
+        }
+    }
+
     /// Two job managers on one database: a job run by A is watched from B (every sequence once, through the
     /// terminal event); then A "dies" (its connections are cut, so its lease runs out) in the middle of a second
     /// job, and B takes it over and finishes it with every item exactly once.
