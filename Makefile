@@ -62,12 +62,13 @@ test-fuzz-replay:
 
 # Not in `make test`: each rebuilds the package and its tests with a sanitizer, in its own scratch path (README
 # has the times). Serial (--no-parallel): the suites' deadline and timing bounds do not hold with 260 tests at once
-# under a sanitizer's slowdown. scripts/sanitizers/lsan.supp says why each suppression is not a leak of ours.
+# under a sanitizer's slowdown. scripts/sanitizers/lsan.supp and tsan.supp say why each suppression is not ours.
 # Both under a throw-away PostgreSQL cluster, as test-swift, so that the store contract suites run on PostgreSQL too.
 test-sanitizers: deps
 	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/sanitizers/lsan.supp scripts/pg-test-cluster run -- \
 		$(SWIFT) test --sanitize=address --scratch-path .build-asan --no-parallel
-	TSAN_OPTIONS="halt_on_error=1 $(TSAN_OPTIONS)" scripts/pg-test-cluster run -- \
+	TSAN_OPTIONS="suppressions=$(CURDIR)/scripts/sanitizers/tsan.supp halt_on_error=1 $(TSAN_OPTIONS)" \
+		scripts/pg-test-cluster run -- \
 		$(SWIFT) test --sanitize=thread --scratch-path .build-tsan --no-parallel
 
 # The release daemon under a bounded mixed load, sampled; fails on growth or an unexpected status (README, "Soak").

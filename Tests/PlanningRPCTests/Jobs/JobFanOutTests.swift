@@ -99,7 +99,9 @@ import Testing
                 print(
                     "[measure] \(watchers) idle watchers (each a task blocked in watch): RSS "
                         + "+\((after - before) / 1024) KiB, \(Int(perWatcher)) bytes per watcher")
-                #expect(perWatcher < 16 * 1024)
+                // ThreadSanitizer's shadow memory and allocator metadata add about half again (24 KiB measured); the
+                // bound for a production build stays 16 KiB.
+                #expect(perWatcher < (runsUnderThreadSanitizer ? 32 : 16) * 1024)
                 gate.open()
                 for task in warm + tasks { try await task.value }
                 #expect(manager.liveJobCount == 0)

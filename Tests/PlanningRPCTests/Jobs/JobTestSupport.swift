@@ -121,3 +121,7 @@ func residentBytes() -> Int {
     let fields = text.split(separator: " ")
     return (Int(fields.dropFirst().first ?? "0") ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE)))
 }
+
+/// Whether this process runs under ThreadSanitizer, whose runtime defines `__tsan_init`. Under it every heap byte has
+/// shadow memory and the allocator keeps metadata per block, so RSS per object is not the production figure.
+let runsUnderThreadSanitizer: Bool = dlsym(nil, "__tsan_init") != nil
