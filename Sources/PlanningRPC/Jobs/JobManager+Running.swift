@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PlanningEngine
 import RPCFraming
+import TraceExport
 
 extension JobManager {
     // MARK: Workers
@@ -58,7 +59,9 @@ extension JobManager {
         let started = ContinuousClock.now
         var logger = logger
         logger[metadataKey: "job.id"] = "\(job.id)"
-        if let trace = job.trace {
+        // With trace export on, the run is a span of its own in the trace of the call that created the job.
+        var span = configuration.tracer?.startSpan(name: "job \(job.kind.rawValue)", kind: .internal, parent: job.trace)
+        if let trace = span?.context ?? job.trace {
             // The trace of the call that created the job, on every line of its run, in this process or the next.
             logger[metadataKey: "trace-id"] = "\(trace.traceID)"
             logger[metadataKey: "span-id"] = "\(trace.spanID)"
@@ -96,6 +99,19 @@ extension JobManager {
         logger.debug("job run ended", metadata: ["elapsed": "\(elapsed)", "state": "\(outcome)"])
         if let state = execution.endState {
             JobMetrics.ended(kind: job.kind, state: state, run: elapsed)
+        }
+        if var run = span.take(), let tracer = configuration.tracer {
+            run.attributes = [
+                SpanAttribute("job.id", job.id), SpanAttribute("job.kind", job.kind.rawValue),
+                SpanAttribute("job.state", execution.endState?.rawValue ?? JobState.queued.rawValue),
+                SpanAttribute("job.items_done", Int64(execution.itemsDone)),
+            ]
+            switch execution.endState {
+            case .succeeded?: run.status = .ok
+            case .failed?, .cancelled?: run.status = .error(execution.failureMessage ?? outcome)
+            default: run.status = .unset
+            }
+            tracer.end(run)
         }
         // On a shared queue a hub that saw no terminal event stays: the job goes on elsewhere (or later here),
         // and the announcements keep feeding the hub's watchers.
