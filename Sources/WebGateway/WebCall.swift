@@ -98,7 +98,6 @@ final class WebCall: @unchecked Sendable {
         case .success(let route):
             self.route = route
             route.recordStarted()
-            self.span = route.startSpan(metadata: self.metadata)
         }
         self.entry = self.shared.catalog.entry(for: self.path)
         guard let route = self.route else { return }
@@ -134,8 +133,10 @@ final class WebCall: @unchecked Sendable {
         do throws(RPCError) {
             try self.readHead()
         } catch {
-            self.finish(error: error)
+            return self.finish(error: error)
         }
+        // Once the head is read: the metadata holds the caller's `traceparent`.
+        self.span = route.startSpan(metadata: self.metadata)
     }
 
     private func readHead() throws(RPCError) {
