@@ -30,6 +30,9 @@ public final class Tracer: Sendable {
         var waiter: EventLoopPromise<Void>?
         /// Whether the last export failed, so that a collector that is down is logged once, not every second.
         var failing = false
+        /// Spans the collector accepted, and spans given up on after the export failed, since start.
+        var exported = 0
+        var failed = 0
     }
 
     public let configuration: TracerConfiguration
@@ -98,6 +101,12 @@ public final class Tracer: Sendable {
 
     /// Spans dropped because the queue was full, since start.
     public var droppedSpans: Int { self.queue.dropped }
+
+    /// Spans the collector accepted, since start.
+    public var exportedSpans: Int { self.state.withLock { $0.exported } }
+
+    /// Spans dropped because their export failed (after its retries), since start.
+    public var failedSpans: Int { self.state.withLock { $0.failed } }
 
     // MARK: The exporter
 
@@ -200,6 +209,7 @@ public final class Tracer: Sendable {
                 self.exported.increment(by: batch.count)
                 let recovered = self.state.withLock { state in
                     defer { state.failing = false }
+                    state.exported += batch.count
                     return state.failing
                 }
                 if recovered { self.logger.info("trace export works again") }
@@ -224,6 +234,7 @@ public final class Tracer: Sendable {
         self.droppedFailed.increment(by: count)
         let first = self.state.withLock { state in
             defer { state.failing = true }
+            state.failed += count
             return !state.failing
         }
         let metadata: Logger.Metadata = [
