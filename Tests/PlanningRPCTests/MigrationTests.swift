@@ -4,7 +4,7 @@ import PlanningRPC
 import Testing
 
 @Suite struct MigrationTests {
-    static let all = ["v1-catalog", "v1-jobs", "v2-job-team", "v3-job-trace"]
+    static let all = ["v1-catalog", "v1-jobs", "v2-job-team", "v3-job-trace", "v4-record-team"]
 
     @Test(arguments: StoreKind.available) func migratesFromEmptyAndReopens(_ kind: StoreKind) async throws {
         switch kind {
