@@ -29,6 +29,16 @@ import Testing
         return try #require(scopeSpans.first?["spans"] as? [[String: Any]]).count
     }
 
+    /// Polls `condition` until it holds or 10 s have passed: the tracer counts an export once the collector's answer
+    /// is back, a moment after the collector has seen the request.
+    private func eventually(_ condition: () -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !condition() && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return condition()
+    }
+
     private func finish(_ tracer: Tracer, count: Int) {
         for index in 0..<count {
             tracer.end(tracer.startSpan(name: "s\(index)", kind: .internal, parent: nil))
@@ -57,7 +67,7 @@ import Testing
         self.finish(tracer, count: 1)
         let requests = try await collector.waitForRequests(1)
         #expect(try requests.map(self.spanCount) == [1])
-        #expect(tracer.exportedSpans == 1)
+        #expect(try await self.eventually { tracer.exportedSpans == 1 })
         await tracer.shutdown(within: .seconds(5))
         try await collector.stop()
     }
@@ -79,8 +89,8 @@ import Testing
         let requests = try await collector.waitForRequests(3)
         #expect(requests.count == 3)
         #expect(requests[0].body == requests[2].body)
-        try await Task.sleep(for: .milliseconds(100))
-        #expect(tracer.exportedSpans == 1 && tracer.failedSpans == 0)
+        #expect(try await self.eventually { tracer.exportedSpans == 1 })
+        #expect(tracer.failedSpans == 0)
         await tracer.shutdown(within: .seconds(5))
         try await collector.stop()
     }
@@ -93,7 +103,8 @@ import Testing
         _ = try await collector.waitForRequests(3)
         try await Task.sleep(for: .milliseconds(300))
         #expect(collector.requests.count == 3)
-        #expect(tracer.failedSpans == 1 && tracer.exportedSpans == 0)
+        #expect(try await self.eventually { tracer.failedSpans == 1 })
+        #expect(tracer.exportedSpans == 0)
         await tracer.shutdown(within: .seconds(5))
         try await collector.stop()
     }
@@ -106,7 +117,7 @@ import Testing
         _ = try await collector.waitForRequests(1)
         try await Task.sleep(for: .milliseconds(200))
         #expect(collector.requests.count == 1)
-        #expect(tracer.failedSpans == 2)
+        #expect(try await self.eventually { tracer.failedSpans == 2 })
         await tracer.shutdown(within: .seconds(5))
         try await collector.stop()
     }
@@ -125,8 +136,7 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(1))
         #expect(tracer.droppedSpans >= 100 - 5 - 1)
         _ = try await collector.waitForRequests(1)
-        try await Task.sleep(for: .milliseconds(600))
-        #expect(tracer.failedSpans >= 1)
+        #expect(try await self.eventually { tracer.failedSpans >= 1 })
         await tracer.shutdown(within: .milliseconds(300))
         try await collector.stop()
     }
