@@ -53,7 +53,7 @@ public final class JobManager: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.catalogs = PDECatalogCache(store: store, engine: engine)
-        self.quotas = JobQuotas(defaults: configuration.quotas)
+        self.quotas = JobQuotas(defaults: configuration.quotas, jobsCountedByStore: queue != nil)
     }
 
     // MARK: Jobs
@@ -64,6 +64,10 @@ public final class JobManager: Sendable {
     ///   began, store errors.
     public func submit(_ submission: JobSubmission) async throws -> CreatedJob {
         let caller = Caller(name: submission.owner, team: submission.team, limits: submission.quotaLimits)
+        if let queue {
+            // The quotas are counted in the shared store, where every instance sees them.
+            return try await submitShared(record(for: submission), caller: caller, to: queue)
+        }
         do {
             try quotas.reserveJob(for: caller)
         } catch {
@@ -92,9 +96,8 @@ public final class JobManager: Sendable {
         return try await lookup.job(team: submission.team, requestID: submission.requestID)
     }
 
-    /// Admission against the global queue, then the job's creation.
-    private func admit(_ submission: JobSubmission) async throws -> CreatedJob {
-        let limit = configuration.maxQueuedJobs
+    /// The job record a submission creates.
+    private func record(for submission: JobSubmission) -> JobRecord {
         let deadline =
             submission.deadline
             ?? configuration.defaultJobDeadline.map {
@@ -105,10 +108,13 @@ public final class JobManager: Sendable {
             reportID: submission.reportID, requestID: submission.requestID, request: submission.request,
             cancelOnDisconnect: submission.cancelOnDisconnect, deadline: deadline)
         draft.trace = submission.trace
-        let record = draft
-        if let queue {
-            return try await submitShared(record, to: queue, limit: limit)
-        }
+        return draft
+    }
+
+    /// Admission against the global queue, then the job's creation.
+    private func admit(_ submission: JobSubmission) async throws -> CreatedJob {
+        let limit = configuration.maxQueuedJobs
+        let record = self.record(for: submission)
         let admitted = try state.withLock { state throws(RPCError) in
             guard state.phase == .idle || state.phase == .started else {
                 throw RPCError(code: .unavailable, message: "the server is shutting down")
@@ -142,9 +148,9 @@ public final class JobManager: Sendable {
         return created
     }
 
-    /// Submits to a queue shared with other instances: the queue limit is counted in the database, over every
-    /// instance, in the transaction that creates the job.
-    private func submitShared(_ record: JobRecord, to queue: any SharedJobQueue, limit: Int) async throws
+    /// Submits to a queue shared with other instances: the queue limit and the owner's job quotas are counted in
+    /// the database, over every instance, in the transaction that creates the job.
+    private func submitShared(_ record: JobRecord, caller: Caller, to queue: any SharedJobQueue) async throws
         -> CreatedJob
     {
         try state.withLock { state throws(RPCError) in
@@ -152,12 +158,23 @@ public final class JobManager: Sendable {
                 throw RPCError(code: .unavailable, message: "the server is shutting down")
             }
         }
-        let created = try await JobExecution.shielded {
-            try await queue.createJob(record, firstEvent: { JobEvents.accepted($0.job) }, maxQueued: limit)
+        let limits = JobAdmission.Limits(
+            maxQueued: configuration.maxQueuedJobs,
+            ownerRunning: quotas.limit(.runningJobs, for: caller),
+            ownerQueued: quotas.limit(.queuedJobs, for: caller)
+        )
+        let admission = try await JobExecution.shielded {
+            try await queue.createJob(record, firstEvent: { JobEvents.accepted($0.job) }, limits: limits)
         }
-        guard let created else { throw Self.queueFull(limit) }
-        if created.created { adopt(created) }
-        return created
+        switch admission {
+        case .admitted(let created):
+            if created.created { adopt(created) }
+            return created
+        case .queueFull:
+            throw Self.queueFull(limits.maxQueued)
+        case .quotaExceeded(let limit, let value):
+            throw quotas.refuse(caller.name, limit, value)
+        }
     }
 
     /// Gives a new job its hub (so that its stream attaches at once) and wakes the workers.
@@ -198,7 +215,7 @@ public final class JobManager: Sendable {
                     state.queued = max(0, state.queued - 1)
                     return state.hubs.removeValue(forKey: jobID)
                 }
-                quotas.ended(jobID: jobID)
+                if queue == nil { quotas.ended(jobID: jobID) }
                 hub?.publish([record])
             } catch StoreError.failedPrecondition {
                 // It ended meanwhile.
