@@ -202,6 +202,37 @@ struct SharedQuotaTests {
         }
     }
 
+    /// Many claims at once on both stores, for the jobs of one owner with two places: exactly two are claimed, in
+    /// every round (the per-owner lock makes each claim count the ones committed before it).
+    @Test func concurrentClaimsOnBothInstancesTakeTheLastPlaceOnce() async throws {
+        try await withPostgresDatabase { url in
+            let a = try await openPostgresStore(url, instanceID: "a")
+            defer { a.close() }
+            let b = try await openPostgresStore(url, instanceID: "b")
+            defer { b.close() }
+            let limits = JobAdmission.Limits(maxQueued: 1000, ownerRunning: 2)
+            for round in 0..<5 {
+                for _ in 0..<8 {
+                    let job = JobRecord(kind: .classifyPDEs, owner: "o")
+                    _ = try await a.createJob(job, firstEvent: nil, limits: limits)
+                }
+                let claimed = try await withThrowingTaskGroup(of: JobRecord?.self) { group in
+                    for index in 0..<16 {
+                        let store = index % 2 == 0 ? a : b
+                        group.addTask { try await store.claimNextQueued(worker: "\(store.instanceID)/w\(index)") }
+                    }
+                    return try await group.reduce(into: [JobRecord]()) { if let job = $1 { $0.append(job) } }
+                }
+                #expect(claimed.count == 2, "round \(round)")
+                #expect(try await count(a, "o") == JobQuotas.JobCounts(running: 2, queued: 6), "round \(round)")
+                // Clear the round: end every job of o.
+                for job in try await a.unfinishedJobs() {
+                    _ = try await a.updateJob(id: job.id, update: JobUpdate(state: .cancelled))
+                }
+            }
+        }
+    }
+
     /// The claim itself, without managers: a job carries its owner's running limit from submission, and a plain
     /// claim on the other instance honours it.
     @Test func aJobIsHeldToTheLimitRecordedAtSubmission() async throws {
