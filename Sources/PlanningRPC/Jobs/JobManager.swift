@@ -11,7 +11,8 @@ import Synchronization
 ///   event commit in one transaction. ``start()`` re-queues what a previous process left running (it resumes
 ///   after its last committed item) and runs what was queued.
 /// - Admission: at most ``Configuration/maxRunningJobs`` run at once and ``Configuration/maxQueuedJobs`` wait;
-///   beyond that ``submit(_:)`` fails with RESOURCE_EXHAUSTED at once.
+///   beyond that, or beyond the owner's ``JobQuotas``, ``submit(_:)`` fails with RESOURCE_EXHAUSTED at once. On a
+///   ``SharedJobQueue`` the queue limit and the owner's job quotas are counted in the database, over every instance.
 /// - Delivery: ``watch(jobID:after:deliver:)`` replays stored events, then follows the job live through its
 ///   in-memory ``JobHub`` (which exists only while the job is queued or running).
 public final class JobManager: Sendable {
