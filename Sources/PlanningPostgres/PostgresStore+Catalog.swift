@@ -163,27 +163,36 @@ extension PostgresStore: PlanningStore {
         }
     }
 
-    public func attribute(id: String) async throws -> AttributeRecord {
-        try await read { session in
-            guard let row = try await session.row("SELECT * FROM attributes WHERE id = \(id)") else {
-                throw StoreError.notFound(what: "attribute", id: id)
-            }
-            return try AttributeRecord(row: row)
-        }
+    public func attribute(id: String, visibleTo visibility: RecordVisibility) async throws -> AttributeRecord {
+        try await read { session in try await self.visibleAttribute(session, id: id, visibility) }
     }
 
-    public func listAttributes(reportID: String, page: PageRequest) async throws -> Page<AttributeRecord> {
+    public func listAttributes(reportID: String, visibleTo visibility: RecordVisibility, page: PageRequest)
+        async throws -> Page<AttributeRecord>
+    {
         try await read { session in
             try await self.requireExists(session, table: "reports", what: "report", id: reportID)
             var binds = PostgresBindings()
             binds.append(reportID)
-            return try await self.fetchPage(
-                session,
-                sql: "SELECT * FROM attributes WHERE report_id = $1",
-                binds: binds,
-                page: page
-            ) { try AttributeRecord(row: $0) }
+            var sql = "SELECT * FROM attributes WHERE report_id = $1"
+            visibility.appendCondition(to: &sql, binds: &binds)
+            return try await self.fetchPage(session, sql: sql, binds: binds, page: page) {
+                try AttributeRecord(row: $0)
+            }
         }
+    }
+
+    /// The attribute, or `notFound` when it does not exist or the reader cannot see it.
+    func visibleAttribute(_ session: Session, id: String, _ visibility: RecordVisibility) async throws
+        -> AttributeRecord
+    {
+        let team = visibility.filterTeam
+        guard
+            let row = try await session.row(
+                "SELECT * FROM attributes WHERE id = \(id) AND (\(team)::TEXT IS NULL OR team = \(team) OR team = '')"
+            )
+        else { throw StoreError.notFound(what: "attribute", id: id) }
+        return try AttributeRecord(row: row)
     }
 
     /// Validates an attribute and gives it an id and a time, outside the transaction.
@@ -197,31 +206,43 @@ extension PostgresStore: PlanningStore {
         return stored
     }
 
-    /// Inserts an attribute, or returns the one of the same report with the same name (`created` false).
+    /// Inserts an attribute, or returns the one of the same report with the same name that its team sees
+    /// (`created` false).
     func insertAttribute(_ session: Session, _ attribute: AttributeRecord) async throws
         -> (AttributeRecord, created: Bool)
     {
         try await requireExists(session, table: "reports", what: "report", id: attribute.reportID)
+        // A shared attribute of that name counts as the team's; ON CONFLICT settles two inserts of the team at once.
+        if let existing = try await sameNamedAttribute(session, attribute) { return (existing, false) }
         var stored = attribute
         if let row = try await session.row(
             """
             INSERT INTO attributes (id, report_id, name, description, data_type, critical_data_element,
-                source_document_id, source_section, job_id, create_time)
+                source_document_id, source_section, job_id, create_time, team)
             VALUES (\(stored.id), \(stored.reportID), \(stored.name), \(stored.description), \(stored.dataType),
                 \(stored.isCriticalDataElement), \(stored.sourceDocumentID), \(stored.sourceSection),
-                \(stored.jobID), \(stored.createTime.storeMillis))
-            ON CONFLICT (report_id, name) DO NOTHING RETURNING seq
+                \(stored.jobID), \(stored.createTime.storeMillis), \(stored.team))
+            ON CONFLICT (report_id, team, name) DO NOTHING RETURNING seq
             """
         ) {
             stored.rowID = try row.int64("seq")
             return (stored, true)
         }
-        guard
-            let row = try await session.row(
-                "SELECT * FROM attributes WHERE report_id = \(attribute.reportID) AND name = \(attribute.name)"
-            )
-        else { throw StoreError.notFound(what: "attribute", id: attribute.name) }
-        return (try AttributeRecord(row: row), false)
+        guard let existing = try await sameNamedAttribute(session, attribute) else {
+            throw StoreError.notFound(what: "attribute", id: attribute.name)
+        }
+        return (existing, false)
+    }
+
+    /// The attribute of the report with the same name that the attribute's team sees, its own before a shared one.
+    private func sameNamedAttribute(_ session: Session, _ attribute: AttributeRecord) async throws -> AttributeRecord? {
+        try await session.row(
+            """
+            SELECT * FROM attributes WHERE report_id = \(attribute.reportID) AND name = \(attribute.name)
+                AND (team = \(attribute.team) OR team = '')
+            ORDER BY team = '' LIMIT 1
+            """
+        ).map { try AttributeRecord(row: $0) }
     }
 
     // MARK: PDEs
@@ -326,14 +347,18 @@ extension PostgresStore: PlanningStore {
         }
     }
 
-    public func mappedPDEIDs(reportID: String, states: Set<MappingState>) async throws -> [String] {
+    public func mappedPDEIDs(reportID: String, states: Set<MappingState>, visibleTo visibility: RecordVisibility)
+        async throws -> [String]
+    {
         let states = states.map(\.rawValue).sorted()
         guard !states.isEmpty else { return [] }
+        let team = visibility.filterTeam
         return try await read { session in
             try await self.requireExists(session, table: "reports", what: "report", id: reportID)
             return try await session.rows(
                 """
                 SELECT pde_id FROM mappings WHERE report_id = \(reportID) AND state = ANY(\(states))
+                    AND (\(team)::TEXT IS NULL OR team = \(team) OR team = '')
                 GROUP BY pde_id ORDER BY MIN(seq)
                 """
             ).map { try $0.string("pde_id") }
@@ -367,18 +392,23 @@ extension PostgresStore: PlanningStore {
         }
     }
 
-    public func mapping(id: String) async throws -> MappingRecord {
-        try await read { session in
-            guard let row = try await session.row("SELECT * FROM mappings WHERE id = \(id)") else {
+    public func mapping(id: String, visibleTo visibility: RecordVisibility) async throws -> MappingRecord {
+        let team = visibility.filterTeam
+        return try await read { session in
+            guard
+                let row = try await session.row(
+                    "SELECT * FROM mappings WHERE id = \(id) AND (\(team)::TEXT IS NULL OR team = \(team) OR team = '')"
+                )
+            else {
                 throw StoreError.notFound(what: "mapping", id: id)
             }
             return try await self.withPDEs(session, [try MappingRecord(row: row)])[0]
         }
     }
 
-    public func listMappings(scope: MappingScope, state: MappingState?, page: PageRequest) async throws
-        -> Page<MappingRecord>
-    {
+    public func listMappings(
+        scope: MappingScope, state: MappingState?, visibleTo visibility: RecordVisibility, page: PageRequest
+    ) async throws -> Page<MappingRecord> {
         try await read { session in
             var sql: String
             var binds = PostgresBindings()
@@ -388,7 +418,7 @@ extension PostgresStore: PlanningStore {
                 sql = "SELECT * FROM mappings WHERE report_id = $1"
                 binds.append(reportID)
             case .attribute(let attributeID):
-                try await self.requireExists(session, table: "attributes", what: "attribute", id: attributeID)
+                _ = try await self.visibleAttribute(session, id: attributeID, visibility)
                 sql = "SELECT * FROM mappings WHERE attribute_id = $1"
                 binds.append(attributeID)
             }
@@ -396,6 +426,7 @@ extension PostgresStore: PlanningStore {
                 binds.append(state.rawValue)
                 sql += " AND state = $2"
             }
+            visibility.appendCondition(to: &sql, binds: &binds)
             var result = try await self.fetchPage(session, sql: sql, binds: binds, page: page) {
                 try MappingRecord(row: $0)
             }
@@ -404,10 +435,11 @@ extension PostgresStore: PlanningStore {
         }
     }
 
-    public func updateMappingState(id: String, state: MappingState, rationale: String?) async throws
-        -> MappingRecord
-    {
+    public func updateMappingState(
+        id: String, state: MappingState, rationale: String?, visibleTo visibility: RecordVisibility
+    ) async throws -> MappingRecord {
         let time = timestamp()
+        let team = visibility.filterTeam
         return try await write { session in
             let row: PostgresRandomAccessRow?
             if let rationale {
@@ -415,14 +447,14 @@ extension PostgresStore: PlanningStore {
                     """
                     UPDATE mappings SET state = \(state.rawValue), rationale = \(rationale),
                         update_time = \(time.storeMillis)
-                    WHERE id = \(id) RETURNING *
+                    WHERE id = \(id) AND (\(team)::TEXT IS NULL OR team = \(team) OR team = '') RETURNING *
                     """
                 )
             } else {
                 row = try await session.row(
                     """
                     UPDATE mappings SET state = \(state.rawValue), update_time = \(time.storeMillis)
-                    WHERE id = \(id) RETURNING *
+                    WHERE id = \(id) AND (\(team)::TEXT IS NULL OR team = \(team) OR team = '') RETURNING *
                     """
                 )
             }
@@ -431,11 +463,13 @@ extension PostgresStore: PlanningStore {
         }
     }
 
-    public func replaceSuggestedMappings(scope: MappingScope, with mappings: [MappingRecord]) async throws
-        -> MappingReplacement
+    public func replaceSuggestedMappings(scope: MappingScope, team: String, with mappings: [MappingRecord])
+        async throws -> MappingReplacement
     {
         let prepared = try mappings.map(prepareMapping)
-        return try await write { session in try await self.replaceSuggested(session, scope: scope, with: prepared) }
+        return try await write { session in
+            try await self.replaceSuggested(session, scope: scope, team: team, with: prepared)
+        }
     }
 
     /// Validates a mapping and gives it an id and times, outside the transaction.
@@ -451,61 +485,75 @@ extension PostgresStore: PlanningStore {
         return stored
     }
 
-    /// Inserts a mapping (report id from its attribute), or returns the existing one for the same pair.
+    /// Inserts a mapping (report id from its attribute, which its team must see), or returns the existing one for
+    /// the same pair that its team sees.
     func insertMapping(_ session: Session, _ mapping: MappingRecord) async throws -> (MappingRecord, created: Bool) {
-        guard
-            let attribute = try await session.row(
-                "SELECT report_id FROM attributes WHERE id = \(mapping.attributeID)"
-            )
-        else {
-            throw StoreError.notFound(what: "attribute", id: mapping.attributeID)
-        }
-        let reportID = try attribute.string("report_id")
+        let reportID = try await visibleAttribute(session, id: mapping.attributeID, .team(mapping.team)).reportID
         try await requireExists(session, table: "pdes", what: "PDE", id: mapping.pdeID)
+        if let existing = try await samePairMapping(session, mapping) {
+            return (try await withPDEs(session, [existing])[0], false)
+        }
         var stored = mapping
         stored.reportID = reportID
         if let row = try await session.row(
             """
             INSERT INTO mappings (id, attribute_id, report_id, pde_id, confidence, rationale, state, job_id,
-                create_time, update_time)
+                create_time, update_time, team)
             VALUES (\(stored.id), \(stored.attributeID), \(reportID), \(stored.pdeID), \(stored.confidence),
                 \(stored.rationale), \(stored.state.rawValue), \(stored.jobID), \(stored.createTime.storeMillis),
-                \(stored.updateTime.storeMillis))
-            ON CONFLICT (attribute_id, pde_id) DO NOTHING RETURNING seq
+                \(stored.updateTime.storeMillis), \(stored.team))
+            ON CONFLICT (attribute_id, pde_id, team) DO NOTHING RETURNING seq
             """
         ) {
             stored.rowID = try row.int64("seq")
             return (try await withPDEs(session, [stored])[0], true)
         }
-        guard
-            let row = try await session.row(
-                "SELECT * FROM mappings WHERE attribute_id = \(mapping.attributeID) AND pde_id = \(mapping.pdeID)"
-            )
-        else { throw StoreError.notFound(what: "mapping", id: mapping.attributeID) }
-        return (try await withPDEs(session, [try MappingRecord(row: row)])[0], false)
+        guard let existing = try await samePairMapping(session, mapping) else {
+            throw StoreError.notFound(what: "mapping", id: mapping.attributeID)
+        }
+        return (try await withPDEs(session, [existing])[0], false)
     }
 
-    /// Deletes the suggested mappings in scope and inserts the new ones as suggested, skipping existing pairs.
-    func replaceSuggested(_ session: Session, scope: MappingScope, with mappings: [MappingRecord]) async throws
-        -> MappingReplacement
+    /// The mapping of the same pair that the mapping's team sees, its own before a shared one.
+    private func samePairMapping(_ session: Session, _ mapping: MappingRecord) async throws -> MappingRecord? {
+        try await session.row(
+            """
+            SELECT * FROM mappings WHERE attribute_id = \(mapping.attributeID) AND pde_id = \(mapping.pdeID)
+                AND (team = \(mapping.team) OR team = '')
+            ORDER BY team = '' LIMIT 1
+            """
+        ).map { try MappingRecord(row: $0) }
+    }
+
+    /// Deletes the team's suggested mappings in scope and inserts the new ones as suggested, skipping pairs the
+    /// team sees mapped.
+    func replaceSuggested(_ session: Session, scope: MappingScope, team: String, with mappings: [MappingRecord])
+        async throws -> MappingReplacement
     {
         let removed: Int
         switch scope {
         case .report(let reportID):
             try await requireExists(session, table: "reports", what: "report", id: reportID)
             removed = try await session.rows(
-                "DELETE FROM mappings WHERE report_id = \(reportID) AND state = 'suggested' RETURNING seq"
+                """
+                DELETE FROM mappings WHERE report_id = \(reportID) AND team = \(team) AND state = 'suggested'
+                RETURNING seq
+                """
             ).count
         case .attribute(let attributeID):
-            try await requireExists(session, table: "attributes", what: "attribute", id: attributeID)
+            _ = try await visibleAttribute(session, id: attributeID, .team(team))
             removed = try await session.rows(
-                "DELETE FROM mappings WHERE attribute_id = \(attributeID) AND state = 'suggested' RETURNING seq"
+                """
+                DELETE FROM mappings WHERE attribute_id = \(attributeID) AND team = \(team) AND state = 'suggested'
+                RETURNING seq
+                """
             ).count
         }
         var inserted: [MappingRecord] = []
         var skipped = 0
         for var mapping in mappings {
             mapping.state = .suggested
+            mapping.team = team
             let (stored, created) = try await insertMapping(session, mapping)
             let inScope =
                 switch scope {
@@ -539,14 +587,24 @@ extension PostgresStore: PlanningStore {
         return try await write { session in try await self.upsertClassification(session, prepared) }
     }
 
-    public func classification(pdeID: String) async throws -> ClassificationRecord? {
-        try await read { session in
-            try await session.row("SELECT * FROM classifications WHERE pde_id = \(pdeID)")
-                .map { try ClassificationRecord(row: $0) }
+    public func classification(pdeID: String, visibleTo visibility: RecordVisibility) async throws
+        -> ClassificationRecord?
+    {
+        let team = visibility.filterTeam
+        return try await read { session in
+            try await session.row(
+                """
+                SELECT * FROM classifications WHERE pde_id = \(pdeID)
+                    AND (\(team)::TEXT IS NULL OR team = \(team) OR team = '')
+                ORDER BY team = '' LIMIT 1
+                """
+            ).map { try ClassificationRecord(row: $0) }
         }
     }
 
-    public func listClassifications(pdeID: String?, page: PageRequest) async throws -> Page<ClassificationRecord> {
+    public func listClassifications(pdeID: String?, visibleTo visibility: RecordVisibility, page: PageRequest)
+        async throws -> Page<ClassificationRecord>
+    {
         try await read { session in
             var binds = PostgresBindings()
             var sql = "SELECT * FROM classifications WHERE TRUE"
@@ -554,6 +612,7 @@ extension PostgresStore: PlanningStore {
                 binds.append(pdeID)
                 sql = "SELECT * FROM classifications WHERE pde_id = $1"
             }
+            visibility.appendCondition(to: &sql, binds: &binds)
             return try await self.fetchPage(session, sql: sql, binds: binds, page: page) {
                 try ClassificationRecord(row: $0)
             }
@@ -569,7 +628,8 @@ extension PostgresStore: PlanningStore {
         return stored
     }
 
-    /// Inserts the classification of a PDE or replaces the existing one, keeping its id, row id and create time.
+    /// Inserts the team's classification of a PDE or replaces its existing one, keeping its id, row id and create
+    /// time. A shared classification is left as it is: the team's own is read before it.
     func upsertClassification(_ session: Session, _ classification: ClassificationRecord) async throws
         -> ClassificationRecord
     {
@@ -579,11 +639,11 @@ extension PostgresStore: PlanningStore {
             let row = try await session.row(
                 """
                 INSERT INTO classifications (id, pde_id, criticality, security_class, personal_data, rationale,
-                    job_id, create_time, update_time)
+                    job_id, create_time, update_time, team)
                 VALUES (\(stored.id), \(stored.pdeID), \(stored.criticality.rawValue),
                     \(stored.securityClass.rawValue), \(stored.hasPersonalData), \(stored.rationale), \(stored.jobID),
-                    \(stored.createTime.storeMillis), \(stored.updateTime.storeMillis))
-                ON CONFLICT (pde_id) DO UPDATE SET
+                    \(stored.createTime.storeMillis), \(stored.updateTime.storeMillis), \(stored.team))
+                ON CONFLICT (pde_id, team) DO UPDATE SET
                     criticality = EXCLUDED.criticality, security_class = EXCLUDED.security_class,
                     personal_data = EXCLUDED.personal_data, rationale = EXCLUDED.rationale,
                     job_id = EXCLUDED.job_id, update_time = EXCLUDED.update_time

@@ -170,10 +170,12 @@ extension PostgresStore: JobStore {
                 switch write {
                 case .insertAttribute(var attribute):
                     attribute.jobID = attribute.jobID.isEmpty ? jobID : attribute.jobID
+                    attribute.team = job.team
                     let (stored, created) = try await self.insertAttribute(session, attribute)
                     items.append(.attribute(stored, created: created))
                 case .insertMapping(var mapping):
                     mapping.jobID = mapping.jobID.isEmpty ? jobID : mapping.jobID
+                    mapping.team = job.team
                     let (stored, created) = try await self.insertMapping(session, mapping)
                     items.append(.mapping(stored, created: created))
                 case .replaceSuggestedMappings(let scope, let mappings):
@@ -182,9 +184,12 @@ extension PostgresStore: JobStore {
                         mapping.jobID = mapping.jobID.isEmpty ? jobID : mapping.jobID
                         return mapping
                     }
-                    items.append(.mappingsReplaced(try await self.replaceSuggested(session, scope: scope, with: owned)))
+                    let replacement = try await self.replaceSuggested(
+                        session, scope: scope, team: job.team, with: owned)
+                    items.append(.mappingsReplaced(replacement))
                 case .upsertClassification(var classification):
                     classification.jobID = classification.jobID.isEmpty ? jobID : classification.jobID
+                    classification.team = job.team
                     items.append(.classification(try await self.upsertClassification(session, classification)))
                 }
             }

@@ -197,6 +197,26 @@ extension PostgresStore {
             ]
         ),
         (
+            // Attributes, mappings and classifications belong to a team, taken from the job that made them ('' =
+            // shared for the others), and their natural keys become per team. Mirrors SQLite's v4-record-team (which
+            // has to rebuild the tables; here the constraints, named by PostgreSQL's default scheme, are swapped).
+            "v4-record-team",
+            [
+                "ALTER TABLE attributes ADD COLUMN team TEXT NOT NULL DEFAULT ''",
+                "UPDATE attributes a SET team = j.team FROM jobs j WHERE j.id = a.job_id",
+                "ALTER TABLE attributes DROP CONSTRAINT attributes_report_id_name_key",
+                "ALTER TABLE attributes ADD CONSTRAINT attributes_report_id_team_name_key UNIQUE (report_id, team, name)",
+                "ALTER TABLE mappings ADD COLUMN team TEXT NOT NULL DEFAULT ''",
+                "UPDATE mappings m SET team = j.team FROM jobs j WHERE j.id = m.job_id",
+                "ALTER TABLE mappings DROP CONSTRAINT mappings_attribute_id_pde_id_key",
+                "ALTER TABLE mappings ADD CONSTRAINT mappings_attribute_id_pde_id_team_key UNIQUE (attribute_id, pde_id, team)",
+                "ALTER TABLE classifications ADD COLUMN team TEXT NOT NULL DEFAULT ''",
+                "UPDATE classifications c SET team = j.team FROM jobs j WHERE j.id = c.job_id",
+                "ALTER TABLE classifications DROP CONSTRAINT classifications_pde_id_key",
+                "ALTER TABLE classifications ADD CONSTRAINT classifications_pde_id_team_key UNIQUE (pde_id, team)",
+            ]
+        ),
+        (
             // The owner's running-jobs quota at submission, which every instance's claim holds the job to (NULL:
             // none recorded); and the index of the per-owner counts of submission and claim. PostgreSQL only: the
             // SQLite store is one process and takes the limits from its own quotas.

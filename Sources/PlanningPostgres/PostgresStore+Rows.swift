@@ -58,6 +58,7 @@ extension AttributeRecord {
             sourceDocumentID: try row.string("source_document_id"),
             sourceSection: try row.string("source_section"),
             jobID: try row.string("job_id"),
+            team: try row.string("team"),
             createTime: try row.date("create_time")
         )
     }
@@ -92,6 +93,7 @@ extension MappingRecord {
             rationale: try row.string("rationale"),
             state: try row.enumValue("state"),
             jobID: try row.string("job_id"),
+            team: try row.string("team"),
             createTime: try row.date("create_time"),
             updateTime: try row.date("update_time")
         )
@@ -109,6 +111,7 @@ extension ClassificationRecord {
             hasPersonalData: try row.bool("personal_data"),
             rationale: try row.string("rationale"),
             jobID: try row.string("job_id"),
+            team: try row.string("team"),
             createTime: try row.date("create_time"),
             updateTime: try row.date("update_time")
         )
@@ -206,5 +209,15 @@ extension PostgresStore {
     func requireExists(_ session: Session, table: String, what: String, id: String) async throws {
         let row = try await session.row("SELECT 1 AS found FROM \(unescaped: table) WHERE id = \(id)")
         if row == nil { throw StoreError.notFound(what: what, id: id) }
+    }
+}
+
+extension RecordVisibility {
+    /// Appends the condition on the `team` column to a WHERE clause built with numbered binds.
+    func appendCondition(to sql: inout String, binds: inout PostgresBindings) {
+        if let team = filterTeam {
+            binds.append(team)
+            sql += " AND (team = $\(binds.count) OR team = '')"
+        }
     }
 }

@@ -58,6 +58,11 @@ final class ServerStream: @unchecked Sendable {
     var writeWaiter: CheckedContinuation<Void, any Error>?
     var compressor: MessageCompressor?
     var finalCode: StatusCode?
+    /// Response messages written since the last report to `metrics.sent`. Counted here and reported in batches
+    /// (and at the end of the call): an atomic increment per message is a measurable part of a stream of small
+    /// messages, and the counter does not need to be more current than that.
+    var unreportedSent = 0
+    static let sentReportBatch = 64
 
     /// The trailers that follow the queued messages.
     enum Trailers {
@@ -302,7 +307,7 @@ final class ServerStream: @unchecked Sendable {
         if let compression = response.compression {
             self.chooseCompression(compression)
         }
-        self.method?.metrics.sent.increment()
+        self.countSent()
         do {
             if self.compressor == nil {
                 self.unaryMessage = response.message
@@ -376,7 +381,19 @@ final class ServerStream: @unchecked Sendable {
         self.deadlineTimer = nil
     }
 
+    private func countSent() {
+        self.unreportedSent += 1
+        if self.unreportedSent >= Self.sentReportBatch { self.reportSent() }
+    }
+
+    private func reportSent() {
+        guard self.unreportedSent > 0 else { return }
+        self.method?.metrics.sent.increment(by: Int64(self.unreportedSent))
+        self.unreportedSent = 0
+    }
+
     private func record(_ code: StatusCode) {
+        self.reportSent()
         guard self.finalCode == nil else { return }
         self.finalCode = code
         guard let method = self.method else { return }
@@ -433,7 +450,7 @@ final class ServerStream: @unchecked Sendable {
             throw RPCError(code: .cancelled, message: "the call has ended")
         }
         try self.append(message)
-        self.method?.metrics.sent.increment()
+        self.countSent()
         self.resumeData()
         return self.outbound.readableBytes <= self.connection.configuration.streamWriteBufferLimit
     }

@@ -1,21 +1,11 @@
+internal import RPCFraming
+
 /// Base64 for `application/grpc-web-text` bodies.
 ///
 /// A request body is base64 that may arrive in any chunking and may be several padded segments one after the
 /// other (clients encode each write on its own); the decoder takes whole 4-character groups as they complete and
 /// keeps the rest. A response is encoded one write at a time, each segment padded, as the gRPC-Web spec allows.
 struct GRPCWebText: Sendable {
-    private static let alphabet: [UInt8] = Array(
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8
-    )
-
-    private static let decodeTable: [UInt8] = {
-        var table = [UInt8](repeating: 0xFF, count: 256)
-        for (index, byte) in alphabet.enumerated() {
-            table[Int(byte)] = UInt8(index)
-        }
-        return table
-    }()
-
     /// Characters of an incomplete group, at most 3.
     private var pending: [UInt8] = []
 
@@ -49,8 +39,8 @@ struct GRPCWebText: Sendable {
             if index >= 4 - padding {
                 sextet = 0
             } else {
-                sextet = Self.decodeTable[Int(byte)]
-                guard sextet != 0xFF else { return false }
+                guard let value = Base64.sextet(of: byte) else { return false }
+                sextet = value
             }
             value = value << 6 | UInt32(sextet)
         }
@@ -62,21 +52,6 @@ struct GRPCWebText: Sendable {
 
     /// Standard base64 with padding.
     static func encode(_ bytes: [UInt8]) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var index = 0
-        while index < bytes.count {
-            let remaining = bytes.count - index
-            let b0 = UInt32(bytes[index])
-            let b1 = remaining > 1 ? UInt32(bytes[index + 1]) : 0
-            let b2 = remaining > 2 ? UInt32(bytes[index + 2]) : 0
-            let chunk = b0 << 16 | b1 << 8 | b2
-            output.append(alphabet[Int(chunk >> 18 & 0x3F)])
-            output.append(alphabet[Int(chunk >> 12 & 0x3F)])
-            output.append(remaining > 1 ? alphabet[Int(chunk >> 6 & 0x3F)] : UInt8(ascii: "="))
-            output.append(remaining > 2 ? alphabet[Int(chunk & 0x3F)] : UInt8(ascii: "="))
-            index += 3
-        }
-        return output
+        Base64.encodeBytes(bytes, padded: true)
     }
 }

@@ -11,7 +11,8 @@ import Glibc
 #endif
 
 /// Follows one job's event stream to its terminal event and prints it: a live progress bar on a terminal,
-/// one line per event elsewhere, every event as a JSON line with `--output json`.
+/// one line per event elsewhere, every event as a JSON line with `--output json` (but progress events the server
+/// coalesced because a newer one came before this reader took it).
 ///
 /// When the connection drops mid-job, or the server drains (its last event is `server_draining`), it re-attaches
 /// with `WatchJob` from the last sequence it printed, so no event is shown twice or lost. Ctrl-C detaches (the job

@@ -13,7 +13,7 @@ struct JobsCommand: AsyncParsableCommand {
         [
             .init("ID", \.id), .init("KIND", { Self.name($0.kind) }), .init("STATE", { Self.name($0.state) }),
             .init("PERCENT", { String(Int($0.percent)) }), .init("ITEMS", { "\($0.itemsDone)/\($0.itemsTotal)" }),
-            .init("STEP", \.step), .init("REPORT", \.reportID), .init("OWNER", \.owner),
+            .init("STEP", \.step), .init("REPORT", \.reportID), .init("OWNER", \.owner), .init("TEAM", \.team),
             .init("CREATED", \.createTime.iso8601),
         ]
     }

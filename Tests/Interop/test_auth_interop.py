@@ -199,6 +199,95 @@ def test_another_teams_job_is_not_found_and_not_listed(channel):
     assert planning.GetJob(p.GetJobRequest(job_id=eves), metadata=bearer(TOKENS["root"]), timeout=10).owner == "eve"
 
 
+def demo_report_id(channel):
+    catalog = cg.CatalogServiceStub(channel)
+    cycle = [x for x in catalog.ListCycles(c.ListCyclesRequest(page_size=100), metadata=bearer(TOKENS["alice"]),
+                                           timeout=10).cycles if x.name == "2026 Q4"][0]
+    return catalog.ListReports(c.ListReportsRequest(cycle_id=cycle.id), metadata=bearer(TOKENS["alice"]),
+                               timeout=10).reports[0].id
+
+
+def run_job(call, request, who):
+    events = list(call(request, metadata=bearer(TOKENS[who]), timeout=120))
+    assert events[-1].WhichOneof("payload") == "result", events[-1]
+    return events
+
+
+def test_records_a_job_creates_belong_to_its_team(channel):
+    """Attributes, mappings and classifications made by Alice's jobs are team blue's: Bob sees them, Eve (red)
+    does not (NOT_FOUND by id, exactly as an unknown id), the admin sees all; Eve's own job makes her own."""
+    planning = pg.PlanningServiceStub(channel)
+    catalog = cg.CatalogServiceStub(channel)
+    report = demo_report_id(channel)
+    events = run_job(planning.GenerateAttributes, p.GenerateAttributesRequest(report_id=report, auto_create=True),
+                     "alice")
+    job = planning.GetJob(p.GetJobRequest(job_id=events[0].job_id), metadata=bearer(TOKENS["alice"]), timeout=10)
+    assert job.team == "blue" and job.owner == "alice"
+    made = [e.attribute_generated.attribute for e in events if e.WhichOneof("payload") == "attribute_generated"]
+    assert made and all(a.team == "blue" and a.job_id == job.id for a in made)
+
+    def attributes(who):
+        return {a.id: a for a in catalog.ListAttributes(c.ListAttributesRequest(report_id=report, page_size=1000),
+                                                        metadata=bearer(TOKENS[who]), timeout=10).attributes}
+    blue_ids = {a.id for a in made}
+    assert blue_ids <= set(attributes("bob")) and blue_ids <= set(attributes("root"))
+    assert not blue_ids & set(attributes("eve"))
+
+    # Eve's own run creates her team's attributes of the same names rather than finding Alice's.
+    eves = run_job(planning.GenerateAttributes, p.GenerateAttributesRequest(report_id=report, auto_create=True), "eve")
+    eve_made = [e.attribute_generated for e in eves if e.WhichOneof("payload") == "attribute_generated"]
+    assert eve_made and all(g.created and g.attribute.team == "red" for g in eve_made)
+    assert {g.attribute.name for g in eve_made} == {a.name for a in made}
+    assert set(attributes("eve")) == {g.attribute.id for g in eve_made}
+
+    # Suggesting for another team's attribute: exactly an unknown id's answer.
+    attribute = made[0].id
+    unknown = "att_0000000000000000"
+    hidden = not_found(planning.SuggestPDEMappings, p.SuggestPDEMappingsRequest(attribute_id=attribute), "eve")
+    missing = not_found(planning.SuggestPDEMappings, p.SuggestPDEMappingsRequest(attribute_id=unknown), "eve")
+    assert hidden.replace(attribute, "ID") == missing.replace(unknown, "ID")
+
+    run_job(planning.AutoMapPDEs, p.AutoMapPDEsRequest(report_id=report), "alice")
+    # Within the report, Bob's suggestions rank the PDEs his team mapped; Eve's team mapped none there.
+    assert planning.SuggestPDEMappings(p.SuggestPDEMappingsRequest(attribute_id=attribute),
+                                       metadata=bearer(TOKENS["bob"]), timeout=30).suggestions
+    assert not planning.SuggestPDEMappings(p.SuggestPDEMappingsRequest(attribute_id=eve_made[0].attribute.id),
+                                           metadata=bearer(TOKENS["eve"]), timeout=30).suggestions
+
+    def mappings(who, **scope):
+        return catalog.ListPDEMappings(c.ListPDEMappingsRequest(page_size=1000, **scope),
+                                       metadata=bearer(TOKENS[who]), timeout=10).mappings
+    blue_mappings = mappings("bob", report_id=report)
+    assert blue_mappings and {m.team for m in blue_mappings} == {"blue"}
+    assert not {m.id for m in blue_mappings} & {m.id for m in mappings("eve", report_id=report)}
+    assert {m.id for m in blue_mappings} <= {m.id for m in mappings("root", report_id=report)}
+    hidden = not_found(catalog.ListPDEMappings, c.ListPDEMappingsRequest(attribute_id=attribute), "eve")
+    missing = not_found(catalog.ListPDEMappings, c.ListPDEMappingsRequest(attribute_id=unknown), "eve")
+    assert hidden.replace(attribute, "ID") == missing.replace(unknown, "ID")
+    target = blue_mappings[0].id
+    accepted_state = 2  # MAPPING_STATE_ACCEPTED (common.proto)
+    update = lambda mapping_id: c.UpdatePDEMappingRequest(mapping_id=mapping_id, state=accepted_state)
+    hidden = not_found(catalog.UpdatePDEMapping, update(target), "eve")
+    missing = not_found(catalog.UpdatePDEMapping, update("map_0000000000000000"), "eve")
+    assert hidden.replace(target, "ID") == missing.replace("map_0000000000000000", "ID")
+    accepted = catalog.UpdatePDEMapping(update(target), metadata=bearer(TOKENS["bob"]), timeout=10)
+    assert accepted.team == "blue" and accepted.state == accepted_state
+
+    # Classifications: Alice's job classifies for blue; Eve sees none of them.
+    classified = run_job(planning.ClassifyPDEs, p.ClassifyPDEsRequest(report_id=report), "alice")
+    blue_classes = {e.pde_classified.classification.id for e in classified
+                    if e.WhichOneof("payload") == "pde_classified"}
+    assert blue_classes
+
+    def classifications(who):
+        return catalog.ListPDEClassifications(c.ListPDEClassificationsRequest(page_size=1000),
+                                              metadata=bearer(TOKENS[who]), timeout=10).classifications
+    assert blue_classes <= {x.id for x in classifications("bob")}
+    assert {x.team for x in classifications("eve")} <= {"red", ""}
+    assert not blue_classes & {x.id for x in classifications("eve")}
+    assert blue_classes <= {x.id for x in classifications("root")}
+
+
 def test_request_ids_are_per_team(channel):
     planning = pg.PlanningServiceStub(channel)
     request = p.ClassifyPDEsRequest(pde_ids=pde_ids(channel), request_id="interop-same-key")

@@ -37,13 +37,29 @@ def test_piped_output_is_one_line_per_event(daemon):
     assert "\r" not in result.stdout and "\x1b" not in result.stdout
 
 
+def assert_only_progress_skipped(daemon, job_id, sequences, after=0):
+    """The live stream may leave out a progress event that a newer one replaced before the reader took it (the
+    hub coalesces progress, DESIGN.md); every other event must be there once, in order. Checked against the
+    job's whole log, which a replay from the store (`jobs watch`) shows uncoalesced."""
+    log = [json.loads(line) for line in cli(daemon, "jobs", "watch", job_id, "--output", "json").stdout.splitlines()]
+    kinds = {int(e["sequence"]): next(k for k in e if k in PAYLOADS) for e in log if "heartbeat" not in e}
+    assert sorted(kinds) == list(range(1, len(kinds) + 1)), "the stored log has no gap"
+    assert sequences == sorted(set(sequences)), "in order, none twice"
+    assert sequences[-1] == max(kinds), "the terminal event is there"
+    skipped = set(range(after + 1, max(kinds) + 1)) - set(sequences)
+    assert all(kinds[n] == "progress" for n in skipped), {n: kinds[n] for n in skipped}
+
+
+PAYLOADS = {"accepted", "progress", "attribute_generated", "mapping_suggested", "pde_classified", "result", "error"}
+
+
 def test_json_output_is_every_event(daemon):
     result = cli(daemon, "classify", "--report", demo_report_id(daemon), "--output", "json")
     assert result.returncode == 0, result.stderr
     events = [json.loads(line) for line in result.stdout.splitlines()]
     sequences = [int(e["sequence"]) for e in events if "heartbeat" not in e]
-    assert sequences == list(range(1, len(sequences) + 1))
     assert "accepted" in events[0] and ("result" in events[-1] or "error" in events[-1])
+    assert_only_progress_skipped(daemon, events[0]["job_id"], sequences)
 
 
 def test_terminal_shows_a_live_bar(daemon):
@@ -75,6 +91,17 @@ def test_terminal_shows_a_live_bar(daemon):
     assert "attribute " in text
 
 
+def test_jobs_list_shows_owner_and_team(daemon):
+    pdes = [json.loads(line)["id"] for line in
+            cli(daemon, "pdes", "list", "--page-size", "2", "--output", "json").stdout.splitlines()]
+    assert cli(daemon, "classify", *sum((["--pde", p] for p in pdes), []), "--output", "json").returncode == 0
+    header = cli(daemon, "jobs", "list").stdout.splitlines()[0].split()
+    assert header[header.index("OWNER") + 1] == "TEAM"
+    # Without authentication the caller is `anonymous`, and that is also its team.
+    newest = json.loads(cli(daemon, "jobs", "list", "--output", "json").stdout.splitlines()[0])
+    assert newest["owner"] == "anonymous" and newest["team"] == "anonymous"
+
+
 def test_unknown_job_exit_code(daemon):
     result = cli(daemon, "jobs", "get", "job_missing")
     assert result.returncode == 2
@@ -100,7 +127,7 @@ def test_ctrl_c_detaches_and_names_the_reattach_command():
         after = int(command[command.index("--after") + 1])
         sequences = [int(json.loads(line)["sequence"]) for line in rest.stdout.splitlines()
                      if "heartbeat" not in line]
-        assert sequences[0] == after + 1 and sequences == list(range(after + 1, after + 1 + len(sequences)))
+        assert_only_progress_skipped(daemon, command[command.index("watch") + 1], sequences, after=after)
     finally:
         daemon.stop()
 
@@ -122,8 +149,8 @@ def test_reattaches_after_the_server_restarts():
         assert process.returncode == 0, err
         events = [json.loads(line) for line in out.splitlines()]
         sequences = [int(e["sequence"]) for e in events if "heartbeat" not in e]
-        assert sequences == list(range(1, len(sequences) + 1)), "no event shown twice, none lost"
         assert "result" in events[-1]
+        assert_only_progress_skipped(restarted, events[0]["job_id"], sequences)
         classified = [e["pde_classified"]["classification"]["pde_id"] for e in events if "pde_classified" in e]
         assert sorted(classified) == sorted(pdes)
     finally:

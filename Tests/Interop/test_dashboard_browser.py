@@ -4,6 +4,7 @@ Opens the dashboard, starts GenerateAttributes on the demo report, watches the b
 values to 100% with the attributes listed, reloads the page mid-job and checks that it re-attaches from its last
 sequence without losing or repeating an event, and keeps a screenshot in artifacts/.
 """
+import hashlib
 import json
 import os
 import shutil
@@ -133,3 +134,49 @@ def test_generate_attributes_live_with_a_reload_mid_job(dashboard):
     path = os.path.join(ARTIFACTS, "dashboard.png")
     assert driver.save_screenshot(path)
     assert os.path.getsize(path) > 10_000
+
+
+def test_a_bearer_token_signs_the_page_in(tmp_path):
+    """With authentication on, the page says it wants a token, and with one it finds the report and runs a job
+    that belongs to the token's principal."""
+    token = "dashboard-t0ken"
+    principals = tmp_path / "principals.json"
+    principals.write_text(json.dumps({"principals": [
+        {"name": "dana", "team": "blue", "token_sha256": [hashlib.sha256(token.encode()).hexdigest()]}]}))
+    d = Daemon(["--demo-data", "--simulated-model-latency-ms", "20", "--auth-token-file", str(principals)])
+    driver = chromium()
+    try:
+        base = "http://127.0.0.1:%d" % d.web_port()
+        wait = WebDriverWait(driver, 30, poll_frequency=0.05)
+        driver.get(base + "/")
+        status = lambda: driver.find_element(By.ID, "status").text
+        wait.until(lambda _: "bearer token" in status())
+        button = driver.find_element(By.CSS_SELECTOR, '[data-op="ClassifyPDEs"]')
+        assert not button.is_enabled()
+
+        field = driver.find_element(By.ID, "token")
+        field.send_keys("not-the-token")
+        driver.find_element(By.CSS_SELECTOR, "#signin button").click()
+        wait.until(lambda _: "invalid bearer token" in status())
+        assert not button.is_enabled()
+
+        field.clear()
+        field.send_keys(token)
+        driver.find_element(By.CSS_SELECTOR, "#signin button").click()
+        wait.until(lambda _: button.is_enabled())
+        assert "FR Y-14Q" in driver.find_element(By.ID, "report").text
+        button.click()
+        card = wait.until(lambda drv: job_card(drv))
+        job_id = card.get_attribute("data-job-id")
+        wait.until(lambda drv: job_card(drv).get_attribute("data-state") == "succeeded")
+
+        job = requests.post(base + "/planning.v1.PlanningService/GetJob", json={"jobId": job_id},
+                            headers={"authorization": "Bearer " + token}).json()
+        assert job["owner"] == "dana" and job["team"] == "blue"
+        # The token is this tab's: a reload keeps it, and the page goes on without asking again.
+        driver.refresh()
+        wait.until(lambda _: driver.find_element(By.CSS_SELECTOR, '[data-op="ClassifyPDEs"]').is_enabled())
+        assert "bearer token" not in status()
+    finally:
+        driver.quit()
+        d.stop()

@@ -86,17 +86,17 @@ import Testing
                     sourceSection: "Field 12", jobID: "job_abc"))
             #expect(attribute.id.hasPrefix("att_"))
             #expect(attribute.jobID == "job_abc")
-            #expect(try await store.attribute(id: attribute.id) == attribute)
+            #expect(try await store.attribute(id: attribute.id, visibleTo: .all) == attribute)
             await #expect(
                 throws: StoreError.alreadyExists("report \(report.id) has an attribute named 'Committed Exposure'")
             ) {
                 try await store.createAttribute(AttributeRecord(reportID: report.id, name: "Committed Exposure"))
             }
             let second = try await store.createAttribute(AttributeRecord(reportID: report.id, name: "Maturity Date"))
-            let page = try await store.listAttributes(reportID: report.id, page: PageRequest(size: 1))
+            let page = try await store.listAttributes(reportID: report.id, visibleTo: .all, page: PageRequest(size: 1))
             #expect(page.items == [attribute])
             let next = try await store.listAttributes(
-                reportID: report.id, page: PageRequest(size: 1, after: page.nextCursor))
+                reportID: report.id, visibleTo: .all, page: PageRequest(size: 1, after: page.nextCursor))
             #expect(next.items == [second])
             #expect(next.nextCursor == nil)
         }
@@ -186,30 +186,30 @@ import Testing
                 try await store.createMapping(MappingRecord(attributeID: exposure.id, pdeID: "pde_x", confidence: 0.1))
             }
 
-            let accepted = try await store.updateMappingState(id: m2.id, state: .accepted, rationale: "reviewed")
+            let accepted = try await store.updateMappingState(id: m2.id, state: .accepted, rationale: "reviewed", visibleTo: .all)
             #expect(accepted.state == .accepted)
             #expect(accepted.rationale == "reviewed")
-            let rejected = try await store.updateMappingState(id: m3.id, state: .rejected, rationale: nil)
+            let rejected = try await store.updateMappingState(id: m3.id, state: .rejected, rationale: nil, visibleTo: .all)
             #expect(rejected.rationale == "")
-            #expect(try await store.mapping(id: m2.id) == accepted)
+            #expect(try await store.mapping(id: m2.id, visibleTo: .all) == accepted)
 
-            let byReport = try await store.listMappings(scope: .report(report.id), state: nil, page: PageRequest())
+            let byReport = try await store.listMappings(scope: .report(report.id), state: nil, visibleTo: .all, page: PageRequest())
             #expect(byReport.items.map(\.id) == [m1.id, m2.id, m3.id])
             #expect(byReport.items.map { $0.pde?.column } == ["A", "B", "C"])
             let acceptedOnly = try await store.listMappings(
-                scope: .report(report.id), state: .accepted, page: PageRequest())
+                scope: .report(report.id), state: .accepted, visibleTo: .all, page: PageRequest())
             #expect(acceptedOnly.items.map(\.id) == [m2.id])
             let byAttribute = try await store.listMappings(
-                scope: .attribute(exposure.id), state: .suggested, page: PageRequest())
+                scope: .attribute(exposure.id), state: .suggested, visibleTo: .all, page: PageRequest())
             #expect(byAttribute.items.map(\.id) == [m1.id])
             #expect(
-                try await store.mappedPDEIDs(reportID: report.id, states: [.suggested, .accepted])
+                try await store.mappedPDEIDs(reportID: report.id, states: [.suggested, .accepted], visibleTo: .all)
                     == [pdes[0].id, pdes[1].id])
 
             // A regeneration replaces only suggested mappings; accepted and rejected pairs are skipped.
             let replacement = try await store.replaceSuggestedMappings(
                 scope: .report(report.id),
-                with: [
+                team: "", with: [
                     MappingRecord(attributeID: exposure.id, pdeID: pdes[1].id, confidence: 0.8),
                     MappingRecord(attributeID: exposure.id, pdeID: pdes[2].id, confidence: 0.6, jobID: "job_2"),
                     MappingRecord(attributeID: maturity.id, pdeID: pdes[2].id, confidence: 0.6),
@@ -219,10 +219,10 @@ import Testing
             #expect(replacement.skipped == 2)
             #expect(replacement.inserted.map(\.pdeID) == [pdes[2].id, pdes[0].id])
             #expect(replacement.inserted.map(\.jobID) == ["job_2", ""])
-            let after = try await store.listMappings(scope: .report(report.id), state: nil, page: PageRequest())
+            let after = try await store.listMappings(scope: .report(report.id), state: nil, visibleTo: .all, page: PageRequest())
             #expect(after.items.map(\.state) == [.accepted, .rejected, .suggested, .suggested])
             await #expect(throws: StoreError.notFound(what: "mapping", id: m1.id)) {
-                try await store.mapping(id: m1.id)
+                try await store.mapping(id: m1.id, visibleTo: .all)
             }
 
             // A mapping outside the scope rolls the whole replacement back.
@@ -233,9 +233,9 @@ import Testing
             ) {
                 try await store.replaceSuggestedMappings(
                     scope: .attribute(maturity.id),
-                    with: [MappingRecord(attributeID: foreign.id, pdeID: pdes[0].id, confidence: 0.3)])
+                    team: "", with: [MappingRecord(attributeID: foreign.id, pdeID: pdes[0].id, confidence: 0.3)])
             }
-            let unchanged = try await store.listMappings(scope: .report(report.id), state: nil, page: PageRequest())
+            let unchanged = try await store.listMappings(scope: .report(report.id), state: nil, visibleTo: .all, page: PageRequest())
             #expect(unchanged.items == after.items)
         }
     }
@@ -247,7 +247,7 @@ import Testing
             let pdes = try await store.upsertPDEs([
                 PDERecord(system: "S", table: "T", column: "SSN"), PDERecord(system: "S", table: "T", column: "AMT"),
             ]).pdes
-            #expect(try await store.classification(pdeID: pdes[0].id) == nil)
+            #expect(try await store.classification(pdeID: pdes[0].id, visibleTo: .all) == nil)
             let first = try await store.upsertClassification(
                 ClassificationRecord(
                     pdeID: pdes[0].id, criticality: .medium, securityClass: .confidential,
@@ -267,10 +267,10 @@ import Testing
             #expect(replaced.createTime == first.createTime)
             #expect(replaced.updateTime == first.createTime.addingTimeInterval(5))
             #expect(replaced.securityClass == .restricted)
-            #expect(try await store.classification(pdeID: pdes[0].id) == replaced)
-            let all = try await store.listClassifications(pdeID: nil, page: PageRequest())
+            #expect(try await store.classification(pdeID: pdes[0].id, visibleTo: .all) == replaced)
+            let all = try await store.listClassifications(pdeID: nil, visibleTo: .all, page: PageRequest())
             #expect(all.items == [replaced, second])
-            let one = try await store.listClassifications(pdeID: pdes[1].id, page: PageRequest())
+            let one = try await store.listClassifications(pdeID: pdes[1].id, visibleTo: .all, page: PageRequest())
             #expect(one.items == [second])
             await #expect(throws: StoreError.notFound(what: "PDE", id: "pde_x")) {
                 try await store.upsertClassification(

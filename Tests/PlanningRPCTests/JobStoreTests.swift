@@ -274,7 +274,7 @@ import Testing
                 update: JobUpdate(percent: 100, itemsDone: 2, itemsTotal: 2), build: build)
             #expect(events.map(\.sequence) == [2, 3])
             #expect(events.map(\.payloadKind) == [.attributeGenerated, .attributeGenerated])
-            let stored = try await store.listAttributes(reportID: report.id, page: PageRequest()).items
+            let stored = try await store.listAttributes(reportID: report.id, visibleTo: .all, page: PageRequest()).items
             #expect(stored.map(\.name) == ["Exposure", "Maturity"])
             #expect(stored.map(\.jobID) == [job.id, job.id])
             #expect(items == stored.map { .attribute($0, created: true) })
@@ -310,7 +310,7 @@ import Testing
             #expect(after.lastSequence == 4)
             #expect(after.itemsDone == 2)
             #expect(
-                try await store.listAttributes(reportID: report.id, page: PageRequest()).items.map(\.name)
+                try await store.listAttributes(reportID: report.id, visibleTo: .all, page: PageRequest()).items.map(\.name)
                     == ["Exposure", "Maturity"])
             #expect(
                 try await store.events(jobID: job.id, afterSequence: 0, limit: 100).map(\.sequence) == [1, 2, 3, 4])
@@ -327,7 +327,7 @@ import Testing
             ]).pdes
             let kept = try await store.createMapping(
                 MappingRecord(attributeID: attribute.id, pdeID: pdes[0].id, confidence: 0.2))
-            _ = try await store.updateMappingState(id: kept.id, state: .accepted, rationale: nil)
+            _ = try await store.updateMappingState(id: kept.id, state: .accepted, rationale: nil, visibleTo: .all)
             let job = try await store.createJob(JobRecord(kind: .regenerateAllPDEMappings, owner: "a")).job
 
             let (items, events) = try await store.commitItem(
@@ -421,7 +421,7 @@ import Testing
             }
             // What the job created stays, with its job id.
             #expect(
-                try await store.listAttributes(reportID: report.id, page: PageRequest()).items.map(\.jobID) == [old.id])
+                try await store.listAttributes(reportID: report.id, visibleTo: .all, page: PageRequest()).items.map(\.jobID) == [old.id])
 
             // Live jobs survive any cutoff.
             #expect(try await store.deleteEndedJobs(olderThan: clock.now.addingTimeInterval(86_400 * 365)) == 1)

@@ -32,7 +32,7 @@ import Testing
             try old.close()
         }
         let store = try SQLiteStore(path: path)
-        #expect(try await store.appliedMigrations() == ["v1-catalog", "v1-jobs", "v2-job-team", "v3-job-trace"])
+        #expect(try await store.appliedMigrations() == MigrationTests.all)
         #expect(try await store.job(id: "job_a").team == "alice")
         #expect(try await store.job(id: "job_b").team == "bob")
         #expect(

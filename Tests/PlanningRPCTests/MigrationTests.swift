@@ -4,7 +4,7 @@ import PlanningRPC
 import Testing
 
 @Suite struct MigrationTests {
-    static let all = ["v1-catalog", "v1-jobs", "v2-job-team", "v3-job-trace"]
+    static let all = ["v1-catalog", "v1-jobs", "v2-job-team", "v3-job-trace", "v4-record-team"]
     /// The migrations of the PostgreSQL store only (after `all`): the per-job running limit of shared queues.
     static let postgresOnly = ["v5-job-running-limit"]
 

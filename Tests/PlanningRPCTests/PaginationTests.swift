@@ -131,7 +131,7 @@ import Testing
             var extra = 20
             repeat {
                 let page = try await store.listMappings(
-                    scope: .report(report.id), state: .suggested, page: PageRequest(size: 6, after: cursor))
+                    scope: .report(report.id), state: .suggested, visibleTo: .all, page: PageRequest(size: 6, after: cursor))
                 seen += page.items.map(\.id)
                 cursor = page.nextCursor
                 if extra < 30 {

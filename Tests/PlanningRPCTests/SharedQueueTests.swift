@@ -83,7 +83,7 @@ struct SharedQueueTests {
                     update: JobUpdate(itemsDone: 2, expectedWorker: "a/worker-0")
                 ) { _ in [progressEvent("late")] }
             }
-            let names = try await b.listAttributes(reportID: report.id, page: PageRequest()).items.map(\.name)
+            let names = try await b.listAttributes(reportID: report.id, visibleTo: .all, page: PageRequest()).items.map(\.name)
             #expect(names == ["Obligor Name"])
             #expect(
                 try await b.renewLease(jobID: claimed.id, worker: "b/worker-0") == LeaseRenewal(cancelRequested: false)

@@ -329,6 +329,10 @@ public nonisolated struct Planning_V1_Attribute: Sendable {
   /// Clears the value of `createTime`. Subsequent reads from it will return its default value.
   public mutating func clearCreateTime() {self._createTime = nil}
 
+  /// Output only. The team that owns the attribute (the creating job's or caller's); empty for a record shared with
+  /// every team (one created before records had teams).
+  public var team: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -475,6 +479,12 @@ public nonisolated struct Planning_V1_PdeMapping: @unchecked Sendable {
   /// Clears the value of `updateTime`. Subsequent reads from it will return its default value.
   public mutating func clearUpdateTime() {_uniqueStorage()._updateTime = nil}
 
+  /// Output only. The team that owns the mapping; empty for one shared with every team.
+  public var team: String {
+    get {_storage._team}
+    set {_uniqueStorage()._team = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -528,6 +538,10 @@ public nonisolated struct Planning_V1_PdeClassification: Sendable {
   public var hasUpdateTime: Bool {self._updateTime != nil}
   /// Clears the value of `updateTime`. Subsequent reads from it will return its default value.
   public mutating func clearUpdateTime() {self._updateTime = nil}
+
+  /// Output only. The team that owns the classification (each team classifies a PDE for itself); empty for one
+  /// shared with every team.
+  public var team: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -717,7 +731,7 @@ nonisolated extension Planning_V1_Document: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Planning_V1_Attribute: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Attribute"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}report_id\0\u{1}name\0\u{1}description\0\u{3}data_type\0\u{3}critical_data_element\0\u{3}source_document_id\0\u{3}source_section\0\u{3}job_id\0\u{3}create_time\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}report_id\0\u{1}name\0\u{1}description\0\u{3}data_type\0\u{3}critical_data_element\0\u{3}source_document_id\0\u{3}source_section\0\u{3}job_id\0\u{3}create_time\0\u{1}team\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -735,6 +749,7 @@ nonisolated extension Planning_V1_Attribute: SwiftProtobuf.Message, SwiftProtobu
       case 8: try { try decoder.decodeSingularStringField(value: &self.sourceSection) }()
       case 9: try { try decoder.decodeSingularStringField(value: &self.jobID) }()
       case 10: try { try decoder.decodeSingularMessageField(value: &self._createTime) }()
+      case 11: try { try decoder.decodeSingularStringField(value: &self.team) }()
       default: break
       }
     }
@@ -775,6 +790,9 @@ nonisolated extension Planning_V1_Attribute: SwiftProtobuf.Message, SwiftProtobu
     try { if let v = self._createTime {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
     } }()
+    if !self.team.isEmpty {
+      try visitor.visitSingularStringField(value: self.team, fieldNumber: 11)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -789,6 +807,7 @@ nonisolated extension Planning_V1_Attribute: SwiftProtobuf.Message, SwiftProtobu
     if lhs.sourceSection != rhs.sourceSection {return false}
     if lhs.jobID != rhs.jobID {return false}
     if lhs._createTime != rhs._createTime {return false}
+    if lhs.team != rhs.team {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -870,7 +889,7 @@ nonisolated extension Planning_V1_Pde: SwiftProtobuf.Message, SwiftProtobuf._Mes
 
 nonisolated extension Planning_V1_PdeMapping: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PdeMapping"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}attribute_id\0\u{3}report_id\0\u{3}pde_id\0\u{1}pde\0\u{1}confidence\0\u{1}rationale\0\u{1}state\0\u{3}job_id\0\u{3}create_time\0\u{3}update_time\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}attribute_id\0\u{3}report_id\0\u{3}pde_id\0\u{1}pde\0\u{1}confidence\0\u{1}rationale\0\u{1}state\0\u{3}job_id\0\u{3}create_time\0\u{3}update_time\0\u{1}team\0")
 
   fileprivate class _StorageClass {
     var _id: String = String()
@@ -884,6 +903,7 @@ nonisolated extension Planning_V1_PdeMapping: SwiftProtobuf.Message, SwiftProtob
     var _jobID: String = String()
     var _createTime: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
     var _updateTime: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _team: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -905,6 +925,7 @@ nonisolated extension Planning_V1_PdeMapping: SwiftProtobuf.Message, SwiftProtob
       _jobID = source._jobID
       _createTime = source._createTime
       _updateTime = source._updateTime
+      _team = source._team
     }
   }
 
@@ -934,6 +955,7 @@ nonisolated extension Planning_V1_PdeMapping: SwiftProtobuf.Message, SwiftProtob
         case 9: try { try decoder.decodeSingularStringField(value: &_storage._jobID) }()
         case 10: try { try decoder.decodeSingularMessageField(value: &_storage._createTime) }()
         case 11: try { try decoder.decodeSingularMessageField(value: &_storage._updateTime) }()
+        case 12: try { try decoder.decodeSingularStringField(value: &_storage._team) }()
         default: break
         }
       }
@@ -979,6 +1001,9 @@ nonisolated extension Planning_V1_PdeMapping: SwiftProtobuf.Message, SwiftProtob
       try { if let v = _storage._updateTime {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
       } }()
+      if !_storage._team.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._team, fieldNumber: 12)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -999,6 +1024,7 @@ nonisolated extension Planning_V1_PdeMapping: SwiftProtobuf.Message, SwiftProtob
         if _storage._jobID != rhs_storage._jobID {return false}
         if _storage._createTime != rhs_storage._createTime {return false}
         if _storage._updateTime != rhs_storage._updateTime {return false}
+        if _storage._team != rhs_storage._team {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -1010,7 +1036,7 @@ nonisolated extension Planning_V1_PdeMapping: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Planning_V1_PdeClassification: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PdeClassification"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}pde_id\0\u{1}criticality\0\u{3}security_class\0\u{3}personal_data\0\u{1}rationale\0\u{3}job_id\0\u{3}create_time\0\u{3}update_time\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}pde_id\0\u{1}criticality\0\u{3}security_class\0\u{3}personal_data\0\u{1}rationale\0\u{3}job_id\0\u{3}create_time\0\u{3}update_time\0\u{1}team\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1027,6 +1053,7 @@ nonisolated extension Planning_V1_PdeClassification: SwiftProtobuf.Message, Swif
       case 7: try { try decoder.decodeSingularStringField(value: &self.jobID) }()
       case 8: try { try decoder.decodeSingularMessageField(value: &self._createTime) }()
       case 9: try { try decoder.decodeSingularMessageField(value: &self._updateTime) }()
+      case 10: try { try decoder.decodeSingularStringField(value: &self.team) }()
       default: break
       }
     }
@@ -1064,6 +1091,9 @@ nonisolated extension Planning_V1_PdeClassification: SwiftProtobuf.Message, Swif
     try { if let v = self._updateTime {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
     } }()
+    if !self.team.isEmpty {
+      try visitor.visitSingularStringField(value: self.team, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1077,6 +1107,7 @@ nonisolated extension Planning_V1_PdeClassification: SwiftProtobuf.Message, Swif
     if lhs.jobID != rhs.jobID {return false}
     if lhs._createTime != rhs._createTime {return false}
     if lhs._updateTime != rhs._updateTime {return false}
+    if lhs.team != rhs.team {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

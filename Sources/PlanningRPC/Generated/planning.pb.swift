@@ -718,6 +718,12 @@ public nonisolated struct Planning_V1_Job: @unchecked Sendable {
     set {_uniqueStorage()._requestID = newValue}
   }
 
+  /// The team the job belongs to (its owner's): only that team and admins see the job and the records it creates.
+  public var team: String {
+    get {_storage._team}
+    set {_uniqueStorage()._team = newValue}
+  }
+
   /// The W3C `traceparent` of the call that created the job (version 00 form); empty when it carried none or an
   /// invalid one. Numbered apart from the fields above so that other additions do not collide with it.
   public var traceparent: String {
@@ -1747,7 +1753,7 @@ nonisolated extension Planning_V1_JobError: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Planning_V1_Job: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Job"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}kind\0\u{1}state\0\u{1}owner\0\u{3}cycle_id\0\u{3}report_id\0\u{1}step\0\u{1}percent\0\u{3}items_done\0\u{3}items_total\0\u{3}create_time\0\u{3}start_time\0\u{3}finish_time\0\u{1}result\0\u{1}error\0\u{3}last_sequence\0\u{3}request_id\0\u{2}\u{d}traceparent\0\u{1}tracestate\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}kind\0\u{1}state\0\u{1}owner\0\u{3}cycle_id\0\u{3}report_id\0\u{1}step\0\u{1}percent\0\u{3}items_done\0\u{3}items_total\0\u{3}create_time\0\u{3}start_time\0\u{3}finish_time\0\u{1}result\0\u{1}error\0\u{3}last_sequence\0\u{3}request_id\0\u{1}team\0\u{2}\u{c}traceparent\0\u{1}tracestate\0")
 
   fileprivate class _StorageClass {
     var _id: String = String()
@@ -1766,6 +1772,7 @@ nonisolated extension Planning_V1_Job: SwiftProtobuf.Message, SwiftProtobuf._Mes
     var _outcome: Planning_V1_Job.OneOf_Outcome?
     var _lastSequence: Int64 = 0
     var _requestID: String = String()
+    var _team: String = String()
     var _traceparent: String = String()
     var _tracestate: String = String()
 
@@ -1794,6 +1801,7 @@ nonisolated extension Planning_V1_Job: SwiftProtobuf.Message, SwiftProtobuf._Mes
       _outcome = source._outcome
       _lastSequence = source._lastSequence
       _requestID = source._requestID
+      _team = source._team
       _traceparent = source._traceparent
       _tracestate = source._tracestate
     }
@@ -1855,6 +1863,7 @@ nonisolated extension Planning_V1_Job: SwiftProtobuf.Message, SwiftProtobuf._Mes
         }()
         case 16: try { try decoder.decodeSingularInt64Field(value: &_storage._lastSequence) }()
         case 17: try { try decoder.decodeSingularStringField(value: &_storage._requestID) }()
+        case 18: try { try decoder.decodeSingularStringField(value: &_storage._team) }()
         case 30: try { try decoder.decodeSingularStringField(value: &_storage._traceparent) }()
         case 31: try { try decoder.decodeSingularStringField(value: &_storage._tracestate) }()
         default: break
@@ -1925,6 +1934,9 @@ nonisolated extension Planning_V1_Job: SwiftProtobuf.Message, SwiftProtobuf._Mes
       if !_storage._requestID.isEmpty {
         try visitor.visitSingularStringField(value: _storage._requestID, fieldNumber: 17)
       }
+      if !_storage._team.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._team, fieldNumber: 18)
+      }
       if !_storage._traceparent.isEmpty {
         try visitor.visitSingularStringField(value: _storage._traceparent, fieldNumber: 30)
       }
@@ -1956,6 +1968,7 @@ nonisolated extension Planning_V1_Job: SwiftProtobuf.Message, SwiftProtobuf._Mes
         if _storage._outcome != rhs_storage._outcome {return false}
         if _storage._lastSequence != rhs_storage._lastSequence {return false}
         if _storage._requestID != rhs_storage._requestID {return false}
+        if _storage._team != rhs_storage._team {return false}
         if _storage._traceparent != rhs_storage._traceparent {return false}
         if _storage._tracestate != rhs_storage._tracestate {return false}
         return true

@@ -9,7 +9,8 @@ extension JobExecution {
         try await progress(step: "loading PDEs", percent: 1)
         var ids: [String]
         if request.pdeIds.isEmpty {
-            ids = try await store.mappedPDEIDs(reportID: job.reportID, states: [.suggested, .accepted])
+            ids = try await store.mappedPDEIDs(
+                reportID: job.reportID, states: [.suggested, .accepted], visibleTo: .team(job.team))
         } else {
             var seen: Set<String> = []
             ids = request.pdeIds.filter { seen.insert($0).inserted }

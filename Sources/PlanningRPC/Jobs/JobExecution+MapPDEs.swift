@@ -14,11 +14,15 @@ extension JobExecution {
     mutating func mapPDEs(replace: Bool) async throws {
         let store = store
         let reportID = job.reportID
+        // The job works for its team: on the attributes and mappings that team sees.
+        let visibility = RecordVisibility.team(job.team)
         try await progress(step: "loading attributes", percent: 1)
-        var targets = try await Self.allPages { try await store.listAttributes(reportID: reportID, page: $0) }
+        var targets = try await Self.allPages {
+            try await store.listAttributes(reportID: reportID, visibleTo: visibility, page: $0)
+        }
         if !replace {
             let accepted = try await Self.allPages {
-                try await store.listMappings(scope: .report(reportID), state: .accepted, page: $0)
+                try await store.listMappings(scope: .report(reportID), state: .accepted, visibleTo: visibility, page: $0)
             }
             let mapped = Set(accepted.map(\.attributeID))
             targets.removeAll { mapped.contains($0.id) }

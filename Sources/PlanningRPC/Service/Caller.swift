@@ -44,6 +44,12 @@ public struct Caller: Sendable, Equatable {
         self.init(name: name, team: name)
     }
 
+    /// The attributes, mappings and classifications the caller sees: its team's and the shared ones, or every
+    /// team's for an admin.
+    public var visibility: RecordVisibility {
+        isAdmin ? .all : .team(team)
+    }
+
     /// Whether the caller may see `job`: its team's, or any if it is an admin.
     public func canSee(_ job: JobRecord) -> Bool {
         self.isAdmin || job.team == self.team

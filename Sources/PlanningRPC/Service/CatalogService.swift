@@ -7,6 +7,10 @@ public import RPCServer
 ///
 /// Every request is validated before the store sees it: a missing or malformed field is INVALID_ARGUMENT
 /// naming the field (AIP-193), an unknown id NOT_FOUND naming what, a duplicate ALREADY_EXISTS.
+///
+/// Cycles, reports, documents and PDEs are shared by every team. Attributes, mappings and classifications belong to
+/// a team (``RecordVisibility``): a caller creates them for its team and sees its team's and the shared ones (an
+/// admin sees all); another team's are NOT_FOUND with the message of an unknown id.
 public struct CatalogService: RPCService {
     static let serviceName = "planning.v1.CatalogService"
     /// The largest batch `ImportPDEs` takes in one call (one transaction).
@@ -157,7 +161,7 @@ public struct CatalogService: RPCService {
         }
 
         router.registerUnary(service: name, method: "CreateAttribute") {
-            (request: Request<Planning_V1_CreateAttributeRequest>, _) -> Planning_V1_Attribute in
+            (request: Request<Planning_V1_CreateAttributeRequest>, context) -> Planning_V1_Attribute in
             let message = request.message
             try ServiceErrors.require(message.reportID, "report_id")
             try ServiceErrors.require(message.attribute.name, "attribute.name")
@@ -168,19 +172,22 @@ public struct CatalogService: RPCService {
                     "'\(dataType)' is not one of \(Self.dataTypes.sorted().joined(separator: ", "))"
                 )
             }
-            return try await ServiceErrors.mapping {
-                try await store.createAttribute(AttributeRecord(proto: message.attribute, reportID: message.reportID)).proto
-            }
+            var record = AttributeRecord(proto: message.attribute, reportID: message.reportID)
+            record.team = Caller(context: context, metadata: request.metadata).team
+            let attribute = record
+            return try await ServiceErrors.mapping { try await store.createAttribute(attribute).proto }
         }
 
         router.registerUnary(service: name, method: "ListAttributes") {
-            (request: Request<Planning_V1_ListAttributesRequest>, _) -> Planning_V1_ListAttributesResponse in
+            (request: Request<Planning_V1_ListAttributesRequest>, context) -> Planning_V1_ListAttributesResponse in
             let message = request.message
             try ServiceErrors.require(message.reportID, "report_id")
             let scope = "attributes/\(message.reportID)"
             let page = try Self.page(message.pageSize, message.pageToken, scope: scope)
+            let visibility = Caller(context: context, metadata: request.metadata).visibility
             return try await ServiceErrors.mapping {
-                let result = try await store.listAttributes(reportID: message.reportID, page: page)
+                let result = try await store.listAttributes(
+                    reportID: message.reportID, visibleTo: visibility, page: page)
                 var response = Planning_V1_ListAttributesResponse()
                 response.attributes = result.items.map(\.proto)
                 response.nextPageToken = PageToken.encode(result.nextCursor, scope: scope)
@@ -189,7 +196,7 @@ public struct CatalogService: RPCService {
         }
 
         router.registerUnary(service: name, method: "ListPDEMappings") {
-            (request: Request<Planning_V1_ListPDEMappingsRequest>, _) -> Planning_V1_ListPDEMappingsResponse in
+            (request: Request<Planning_V1_ListPDEMappingsRequest>, context) -> Planning_V1_ListPDEMappingsResponse in
             let message = request.message
             let scope: MappingScope
             switch message.scope {
@@ -205,8 +212,9 @@ public struct CatalogService: RPCService {
             let state = try Self.optionalState(message.state)
             let tokenScope = "mappings/\(scope)/\(message.state.rawValue)"
             let page = try Self.page(message.pageSize, message.pageToken, scope: tokenScope)
+            let visibility = Caller(context: context, metadata: request.metadata).visibility
             return try await ServiceErrors.mapping {
-                let result = try await store.listMappings(scope: scope, state: state, page: page)
+                let result = try await store.listMappings(scope: scope, state: state, visibleTo: visibility, page: page)
                 var response = Planning_V1_ListPDEMappingsResponse()
                 response.mappings = result.items.map(\.proto)
                 response.nextPageToken = PageToken.encode(result.nextCursor, scope: tokenScope)
@@ -215,7 +223,7 @@ public struct CatalogService: RPCService {
         }
 
         router.registerUnary(service: name, method: "UpdatePDEMapping") {
-            (request: Request<Planning_V1_UpdatePDEMappingRequest>, _) -> Planning_V1_PdeMapping in
+            (request: Request<Planning_V1_UpdatePDEMappingRequest>, context) -> Planning_V1_PdeMapping in
             let message = request.message
             try ServiceErrors.require(message.mappingID, "mapping_id")
             let state: MappingState
@@ -225,27 +233,31 @@ public struct CatalogService: RPCService {
             default:
                 throw ServiceErrors.invalidArgument("state", "must be MAPPING_STATE_ACCEPTED or MAPPING_STATE_REJECTED")
             }
+            let visibility = Caller(context: context, metadata: request.metadata).visibility
             return try await ServiceErrors.mapping {
                 try await store.updateMappingState(
                     id: message.mappingID,
                     state: state,
-                    rationale: message.rationale.isEmpty ? nil : message.rationale
+                    rationale: message.rationale.isEmpty ? nil : message.rationale,
+                    visibleTo: visibility
                 ).proto
             }
         }
 
         router.registerUnary(service: name, method: "ListPDEClassifications") {
-            (request: Request<Planning_V1_ListPDEClassificationsRequest>, _)
+            (request: Request<Planning_V1_ListPDEClassificationsRequest>, context)
                 -> Planning_V1_ListPDEClassificationsResponse in
             let message = request.message
             let scope = "classifications/\(message.pdeID)"
             let page = try Self.page(message.pageSize, message.pageToken, scope: scope)
+            let visibility = Caller(context: context, metadata: request.metadata).visibility
             return try await ServiceErrors.mapping {
                 if !message.pdeID.isEmpty {
                     _ = try await store.pde(id: message.pdeID)  // NOT_FOUND for an unknown PDE, not an empty list.
                 }
                 let result = try await store.listClassifications(
                     pdeID: message.pdeID.isEmpty ? nil : message.pdeID,
+                    visibleTo: visibility,
                     page: page
                 )
                 var response = Planning_V1_ListPDEClassificationsResponse()

@@ -9,10 +9,11 @@ extension PlanningService {
     static let maxTopK = 50
 
     /// SuggestPDEMappings: ranks PDEs for a stored or an ad hoc attribute, over the whole catalog or the PDEs
-    /// already mapped in the report. Stores nothing.
-    public func suggestPDEMappings(_ request: Planning_V1_SuggestPDEMappingsRequest, metadata: Metadata)
-        async throws -> Planning_V1_SuggestPDEMappingsResponse
-    {
+    /// already mapped in the report (by the mappings the caller sees). Stores nothing.
+    public func suggestPDEMappings(
+        _ request: Planning_V1_SuggestPDEMappingsRequest, metadata: Metadata, caller: Caller? = nil
+    ) async throws -> Planning_V1_SuggestPDEMappingsResponse {
+        let visibility = (caller ?? Caller(metadata: metadata)).visibility
         guard request.topK >= 0 else { throw ServiceErrors.invalidArgument("top_k", "must not be negative") }
         let topK = request.topK == 0 ? Self.defaultTopK : min(Int(request.topK), Self.maxTopK)
         let store = store
@@ -21,7 +22,7 @@ extension PlanningService {
         switch request.target {
         case .attributeID(let id)?:
             try ServiceErrors.require(id, "attribute_id")
-            let attribute = try await ServiceErrors.mapping { try await store.attribute(id: id) }
+            let attribute = try await ServiceErrors.mapping { try await store.attribute(id: id, visibleTo: visibility) }
             query = AttributeQuery(
                 name: attribute.name, description: attribute.description,
                 dataType: AttributeDataType(rawValue: attribute.dataType))
@@ -48,7 +49,8 @@ extension PlanningService {
                 let id = reportID
                 let pdes = try await ServiceErrors.mapping {
                     try await store.pdes(
-                        ids: try await store.mappedPDEIDs(reportID: id, states: [.suggested, .accepted]))
+                        ids: try await store.mappedPDEIDs(
+                            reportID: id, states: [.suggested, .accepted], visibleTo: visibility))
                 }
                 catalog = jobs.catalogs.makeCatalog(pdes)
             }

@@ -31,8 +31,10 @@ public struct PlanningService: RPCService {
     public func registerMethods(with router: inout RPCRouter) {
         let name = Self.serviceName
         router.registerUnary(service: name, method: "SuggestPDEMappings") {
-            (request: Request<Planning_V1_SuggestPDEMappingsRequest>, _) in
-            try await self.suggestPDEMappings(request.message, metadata: request.metadata)
+            (request: Request<Planning_V1_SuggestPDEMappingsRequest>, context) in
+            try await self.suggestPDEMappings(
+                request.message, metadata: request.metadata,
+                caller: Caller(context: context, metadata: request.metadata))
         }
         router.registerUnary(service: name, method: "GetJob") {
             (request: Request<Planning_V1_GetJobRequest>, context) in

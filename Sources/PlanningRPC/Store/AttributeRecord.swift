@@ -22,6 +22,8 @@ public struct AttributeRecord: Sendable, Equatable {
     public var sourceSection: String
     /// The job that created the attribute; empty when created by hand.
     public var jobID: String
+    /// The team it belongs to (its job's or its creator's); empty for one shared by every team.
+    public var team: String
     /// When the attribute was created.
     public var createTime: Date
 
@@ -29,7 +31,7 @@ public struct AttributeRecord: Sendable, Equatable {
     public init(
         rowID: Int64 = 0, id: String = "", reportID: String, name: String, description: String = "",
         dataType: String = "", isCriticalDataElement: Bool = false, sourceDocumentID: String = "",
-        sourceSection: String = "", jobID: String = "", createTime: Date = Date()
+        sourceSection: String = "", jobID: String = "", team: String = "", createTime: Date = Date()
     ) {
         self.rowID = rowID
         self.id = id
@@ -41,6 +43,7 @@ public struct AttributeRecord: Sendable, Equatable {
         self.sourceDocumentID = sourceDocumentID
         self.sourceSection = sourceSection
         self.jobID = jobID
+        self.team = team
         self.createTime = createTime
     }
 }

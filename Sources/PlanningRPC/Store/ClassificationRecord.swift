@@ -18,6 +18,8 @@ public struct ClassificationRecord: Sendable, Equatable {
     public var rationale: String
     /// The job that last classified the PDE; empty when classified by hand.
     public var jobID: String
+    /// The team it belongs to (its job's): each team classifies a PDE for itself. Empty for one shared by every team.
+    public var team: String
     /// When the PDE was first classified.
     public var createTime: Date
     /// When the classification last changed.
@@ -26,7 +28,8 @@ public struct ClassificationRecord: Sendable, Equatable {
     /// A classification with every field given.
     public init(
         rowID: Int64 = 0, id: String = "", pdeID: String, criticality: Criticality, securityClass: SecurityClass,
-        hasPersonalData: Bool, rationale: String = "", jobID: String = "", createTime: Date = Date(),
+        hasPersonalData: Bool, rationale: String = "", jobID: String = "", team: String = "",
+        createTime: Date = Date(),
         updateTime: Date? = nil
     ) {
         self.rowID = rowID
@@ -37,6 +40,7 @@ public struct ClassificationRecord: Sendable, Equatable {
         self.hasPersonalData = hasPersonalData
         self.rationale = rationale
         self.jobID = jobID
+        self.team = team
         self.createTime = createTime
         self.updateTime = updateTime ?? createTime
     }

@@ -13,7 +13,7 @@ public struct JobRecord: Sendable, Equatable {
     public var state: JobState
     /// Who started the job.
     public var owner: String
-    /// The team the job, and every record it creates (by its job id), belongs to: only that team's principals
+    /// The team the job, and every record it creates (their `team`), belongs to: only that team's principals
     /// (and admins) see it. Defaults to the owner.
     public var team: String
     /// The cycle the job works on; empty when it has none.

@@ -20,6 +20,8 @@ public struct MappingRecord: Sendable, Equatable {
     public var state: MappingState
     /// The job that created the mapping; empty when created by hand.
     public var jobID: String
+    /// The team it belongs to (its job's or its creator's); empty for one shared by every team.
+    public var team: String
     /// When the mapping was created.
     public var createTime: Date
     /// When its state last changed.
@@ -31,6 +33,7 @@ public struct MappingRecord: Sendable, Equatable {
     public init(
         rowID: Int64 = 0, id: String = "", attributeID: String, reportID: String = "", pdeID: String,
         confidence: Double, rationale: String = "", state: MappingState = .suggested, jobID: String = "",
+        team: String = "",
         createTime: Date = Date(), updateTime: Date? = nil, pde: PDERecord? = nil
     ) {
         self.rowID = rowID
@@ -42,6 +45,7 @@ public struct MappingRecord: Sendable, Equatable {
         self.rationale = rationale
         self.state = state
         self.jobID = jobID
+        self.team = team
         self.createTime = createTime
         self.updateTime = updateTime ?? createTime
         self.pde = pde

@@ -3,6 +3,10 @@
 /// Implementations keep every write in one transaction and page every list by keyset on the records'
 /// increasing row id, oldest first. Inputs are records whose `rowID`, `id` and times are ignored and assigned
 /// by the store; the returned records carry them. Errors are `StoreError`s.
+///
+/// Attributes, mappings and classifications belong to a team (their `team`); reads take the ``RecordVisibility``
+/// of the reader, and a record it cannot see is `notFound`, as if it did not exist. Cycles, reports, documents and
+/// PDEs are the shared catalog.
 public protocol PlanningStore: Sendable {
     // MARK: Cycles and reports
 
@@ -30,13 +34,14 @@ public protocol PlanningStore: Sendable {
     /// Lists the documents of a report; without `includeText` their text is empty (its size is still given).
     func listDocuments(reportID: String, includeText: Bool, page: PageRequest) async throws -> Page<DocumentRecord>
 
-    /// Creates an attribute in `attribute.reportID` (its `jobID` says which job made it, "" for by hand).
-    /// Throws `notFound` for the report, `alreadyExists` for a name taken in the report.
+    /// Creates an attribute of `attribute.team` in `attribute.reportID` (its `jobID` says which job made it, ""
+    /// for by hand). Throws `notFound` for the report, `alreadyExists` for a name the team sees in the report.
     func createAttribute(_ attribute: AttributeRecord) async throws -> AttributeRecord
-    /// Returns an attribute, or throws `notFound`.
-    func attribute(id: String) async throws -> AttributeRecord
-    /// Lists the attributes of a report. Throws `notFound` for the report.
-    func listAttributes(reportID: String, page: PageRequest) async throws -> Page<AttributeRecord>
+    /// Returns an attribute, or throws `notFound` (for one the reader cannot see too).
+    func attribute(id: String, visibleTo visibility: RecordVisibility) async throws -> AttributeRecord
+    /// Lists the attributes of a report that the reader sees. Throws `notFound` for the report.
+    func listAttributes(reportID: String, visibleTo visibility: RecordVisibility, page: PageRequest) async throws
+        -> Page<AttributeRecord>
 
     // MARK: PDEs
 
@@ -49,34 +54,43 @@ public protocol PlanningStore: Sendable {
     func pdes(ids: [String]) async throws -> [PDERecord]
     /// Lists PDEs, all or those of one source system.
     func listPDEs(system: String?, page: PageRequest) async throws -> Page<PDERecord>
-    /// Returns the ids of the PDEs mapped to attributes of a report in one of `states`, each once, in order of
-    /// first mapping.
-    func mappedPDEIDs(reportID: String, states: Set<MappingState>) async throws -> [String]
+    /// Returns the ids of the PDEs mapped to attributes of a report in one of `states` by the mappings the reader
+    /// sees, each once, in order of first mapping.
+    func mappedPDEIDs(reportID: String, states: Set<MappingState>, visibleTo visibility: RecordVisibility)
+        async throws -> [String]
 
     // MARK: Mappings
 
-    /// Creates a mapping (usually `suggested`, with the job id of the job that made it). The report id is taken
-    /// from the attribute. Throws `notFound` for the attribute or PDE, `alreadyExists` for an existing pair.
+    /// Creates a mapping of `mapping.team` (usually `suggested`, with the job id of the job that made it). The
+    /// report id is taken from the attribute. Throws `notFound` for the PDE or an attribute the team does not see,
+    /// `alreadyExists` for a pair the team sees mapped.
     func createMapping(_ mapping: MappingRecord) async throws -> MappingRecord
-    /// Returns a mapping with its PDE, or throws `notFound`.
-    func mapping(id: String) async throws -> MappingRecord
-    /// Lists the mappings of a report or attribute, each with its PDE, optionally only those in one state.
-    func listMappings(scope: MappingScope, state: MappingState?, page: PageRequest) async throws
-        -> Page<MappingRecord>
-    /// Sets the state of a mapping (and its rationale, when given). Throws `notFound`.
-    func updateMappingState(id: String, state: MappingState, rationale: String?) async throws -> MappingRecord
-    /// In one transaction deletes the suggested mappings in `scope` and inserts `mappings` as suggested; pairs
-    /// that already exist (accepted or rejected) are skipped. Every mapping must belong to the scope.
-    func replaceSuggestedMappings(scope: MappingScope, with mappings: [MappingRecord]) async throws
+    /// Returns a mapping with its PDE, or throws `notFound` (for one the reader cannot see too).
+    func mapping(id: String, visibleTo visibility: RecordVisibility) async throws -> MappingRecord
+    /// Lists the mappings the reader sees of a report or attribute, each with its PDE, optionally only those in
+    /// one state. Throws `notFound` for the report or an attribute the reader does not see.
+    func listMappings(
+        scope: MappingScope, state: MappingState?, visibleTo visibility: RecordVisibility, page: PageRequest
+    ) async throws -> Page<MappingRecord>
+    /// Sets the state of a mapping (and its rationale, when given). Throws `notFound`, for one the caller cannot
+    /// see too.
+    func updateMappingState(
+        id: String, state: MappingState, rationale: String?, visibleTo visibility: RecordVisibility
+    ) async throws -> MappingRecord
+    /// In one transaction deletes `team`'s suggested mappings in `scope` and inserts `mappings` (all of `team`) as
+    /// suggested; pairs the team sees mapped already (accepted or rejected) are skipped. Every mapping must belong
+    /// to the scope. Other teams' mappings, and the shared ones, are left as they are.
+    func replaceSuggestedMappings(scope: MappingScope, team: String, with mappings: [MappingRecord]) async throws
         -> MappingReplacement
 
     // MARK: Classifications
 
-    /// Creates or replaces the classification of `classification.pdeID`; a replaced one keeps its id, row id
-    /// and create time. Throws `notFound` for the PDE.
+    /// Creates or replaces `classification.team`'s classification of `classification.pdeID`; a replaced one keeps
+    /// its id, row id and create time. Throws `notFound` for the PDE.
     func upsertClassification(_ classification: ClassificationRecord) async throws -> ClassificationRecord
-    /// Returns the classification of a PDE, or nil if it has none.
-    func classification(pdeID: String) async throws -> ClassificationRecord?
-    /// Lists classifications, all or the one of a PDE.
-    func listClassifications(pdeID: String?, page: PageRequest) async throws -> Page<ClassificationRecord>
+    /// Returns the classification of a PDE the reader sees (its team's before a shared one), or nil if none.
+    func classification(pdeID: String, visibleTo visibility: RecordVisibility) async throws -> ClassificationRecord?
+    /// Lists the classifications the reader sees, all or those of a PDE.
+    func listClassifications(pdeID: String?, visibleTo visibility: RecordVisibility, page: PageRequest) async throws
+        -> Page<ClassificationRecord>
 }

@@ -186,6 +186,7 @@ extension AttributeRecord {
         message.sourceDocumentID = sourceDocumentID
         message.sourceSection = sourceSection
         message.jobID = jobID
+        message.team = team
         if rowID != 0 { message.createTime = Google_Protobuf_Timestamp(date: createTime) }
         return message
     }
@@ -236,6 +237,7 @@ extension MappingRecord {
         message.rationale = rationale
         message.state = state.proto
         message.jobID = jobID
+        message.team = team
         message.createTime = Google_Protobuf_Timestamp(date: createTime)
         message.updateTime = Google_Protobuf_Timestamp(date: updateTime)
         return message
@@ -253,6 +255,7 @@ extension ClassificationRecord {
         message.personalData = hasPersonalData
         message.rationale = rationale
         message.jobID = jobID
+        message.team = team
         message.createTime = Google_Protobuf_Timestamp(date: createTime)
         message.updateTime = Google_Protobuf_Timestamp(date: updateTime)
         return message
@@ -303,6 +306,7 @@ extension JobRecord {
         if let error { message.error = error.proto }
         message.lastSequence = lastSequence
         message.requestID = requestID
+        message.team = team
         if let trace {
             message.traceparent = trace.traceparent
             message.tracestate = trace.traceState

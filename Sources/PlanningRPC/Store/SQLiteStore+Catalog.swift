@@ -145,22 +145,32 @@ extension SQLiteStore: PlanningStore {
         }
     }
 
-    public func attribute(id: String) async throws -> AttributeRecord {
-        try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM attributes WHERE id = ?", arguments: [id]) else {
-                throw StoreError.notFound(what: "attribute", id: id)
-            }
-            return AttributeRecord(row: row)
-        }
+    public func attribute(id: String, visibleTo visibility: RecordVisibility) async throws -> AttributeRecord {
+        try await pool.read { db in try self.visibleAttribute(db, id: id, visibility) }
     }
 
-    public func listAttributes(reportID: String, page: PageRequest) async throws -> Page<AttributeRecord> {
+    public func listAttributes(reportID: String, visibleTo visibility: RecordVisibility, page: PageRequest)
+        async throws -> Page<AttributeRecord>
+    {
         try await pool.read { db in
             try self.requireExists(db, table: "reports", what: "report", id: reportID)
             return try self.fetchPage(
-                db, sql: "SELECT * FROM attributes WHERE report_id = ?", arguments: [reportID], page: page
+                db, sql: "SELECT * FROM attributes WHERE report_id = ?" + RecordVisibility.sqliteCondition,
+                arguments: [reportID] + visibility.sqliteArguments, page: page
             ) { AttributeRecord(row: $0) }
         }
+    }
+
+    /// The attribute, or `notFound` when it does not exist or the reader cannot see it.
+    func visibleAttribute(_ db: Database, id: String, _ visibility: RecordVisibility) throws -> AttributeRecord {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM attributes WHERE id = ?" + RecordVisibility.sqliteCondition,
+                arguments: [id] + visibility.sqliteArguments)
+        else {
+            throw StoreError.notFound(what: "attribute", id: id)
+        }
+        return AttributeRecord(row: row)
     }
 
     /// Validates an attribute and gives it an id and a time, outside the transaction.
@@ -174,12 +184,15 @@ extension SQLiteStore: PlanningStore {
         return stored
     }
 
-    /// Inserts an attribute, or returns the one of the same report with the same name (`created` false).
+    /// Inserts an attribute, or returns the one of the same report with the same name that its team sees
+    /// (`created` false).
     func insertAttribute(_ db: Database, _ attribute: AttributeRecord) throws -> (AttributeRecord, created: Bool) {
         try requireExists(db, table: "reports", what: "report", id: attribute.reportID)
         if let row = try Row.fetchOne(
-            db, sql: "SELECT * FROM attributes WHERE report_id = ? AND name = ?",
-            arguments: [attribute.reportID, attribute.name])
+            db,
+            sql: "SELECT * FROM attributes WHERE report_id = ? AND name = ?" + RecordVisibility.sqliteCondition
+                + " ORDER BY team = '' LIMIT 1",
+            arguments: [attribute.reportID, attribute.name] + RecordVisibility.team(attribute.team).sqliteArguments)
         {
             return (AttributeRecord(row: row), false)
         }
@@ -187,13 +200,13 @@ extension SQLiteStore: PlanningStore {
         try db.execute(
             sql: """
                 INSERT INTO attributes (id, report_id, name, description, data_type, critical_data_element,
-                    source_document_id, source_section, job_id, create_time)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    source_document_id, source_section, job_id, create_time, team)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 stored.id, stored.reportID, stored.name, stored.description, stored.dataType,
                 stored.isCriticalDataElement, stored.sourceDocumentID, stored.sourceSection, stored.jobID,
-                stored.createTime.storeMillis,
+                stored.createTime.storeMillis, stored.team,
             ])
         stored.rowID = db.lastInsertedRowID
         return (stored, true)
@@ -283,18 +296,21 @@ extension SQLiteStore: PlanningStore {
         }
     }
 
-    public func mappedPDEIDs(reportID: String, states: Set<MappingState>) async throws -> [String] {
+    public func mappedPDEIDs(reportID: String, states: Set<MappingState>, visibleTo visibility: RecordVisibility)
+        async throws -> [String]
+    {
         let states = states.map(\.rawValue).sorted()
         guard !states.isEmpty else { return [] }
         return try await pool.read { db in
             try self.requireExists(db, table: "reports", what: "report", id: reportID)
             var arguments: StatementArguments = [reportID]
             arguments += StatementArguments(states)
+            arguments += visibility.sqliteArguments
             let marks = databaseQuestionMarks(count: states.count)
             return try String.fetchAll(
                 db,
                 sql: """
-                    SELECT pde_id FROM mappings WHERE report_id = ? AND state IN (\(marks))
+                    SELECT pde_id FROM mappings WHERE report_id = ? AND state IN (\(marks))\(RecordVisibility.sqliteCondition)
                     GROUP BY pde_id ORDER BY MIN(seq)
                     """,
                 arguments: arguments)
@@ -334,18 +350,27 @@ extension SQLiteStore: PlanningStore {
         }
     }
 
-    public func mapping(id: String) async throws -> MappingRecord {
+    public func mapping(id: String, visibleTo visibility: RecordVisibility) async throws -> MappingRecord {
         try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM mappings WHERE id = ?", arguments: [id]) else {
-                throw StoreError.notFound(what: "mapping", id: id)
-            }
-            return try self.withPDEs(db, [try MappingRecord(row: row)])[0]
+            try self.withPDEs(db, [try self.visibleMapping(db, id: id, visibility)])[0]
         }
     }
 
-    public func listMappings(scope: MappingScope, state: MappingState?, page: PageRequest) async throws
-        -> Page<MappingRecord>
-    {
+    /// The mapping (without its PDE), or `notFound` when it does not exist or the reader cannot see it.
+    func visibleMapping(_ db: Database, id: String, _ visibility: RecordVisibility) throws -> MappingRecord {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM mappings WHERE id = ?" + RecordVisibility.sqliteCondition,
+                arguments: [id] + visibility.sqliteArguments)
+        else {
+            throw StoreError.notFound(what: "mapping", id: id)
+        }
+        return try MappingRecord(row: row)
+    }
+
+    public func listMappings(
+        scope: MappingScope, state: MappingState?, visibleTo visibility: RecordVisibility, page: PageRequest
+    ) async throws -> Page<MappingRecord> {
         try await pool.read { db in
             var sql: String
             var arguments: StatementArguments
@@ -355,10 +380,12 @@ extension SQLiteStore: PlanningStore {
                 sql = "SELECT * FROM mappings WHERE report_id = ?"
                 arguments = [reportID]
             case .attribute(let attributeID):
-                try self.requireExists(db, table: "attributes", what: "attribute", id: attributeID)
+                _ = try self.visibleAttribute(db, id: attributeID, visibility)
                 sql = "SELECT * FROM mappings WHERE attribute_id = ?"
                 arguments = [attributeID]
             }
+            sql += RecordVisibility.sqliteCondition
+            arguments += visibility.sqliteArguments
             if let state {
                 sql += " AND state = ?"
                 arguments += [state.rawValue]
@@ -371,12 +398,12 @@ extension SQLiteStore: PlanningStore {
         }
     }
 
-    public func updateMappingState(id: String, state: MappingState, rationale: String?) async throws
-        -> MappingRecord
-    {
+    public func updateMappingState(
+        id: String, state: MappingState, rationale: String?, visibleTo visibility: RecordVisibility
+    ) async throws -> MappingRecord {
         let time = timestamp()
         return try await pool.write { db in
-            try self.requireExists(db, table: "mappings", what: "mapping", id: id)
+            _ = try self.visibleMapping(db, id: id, visibility)
             if let rationale {
                 try db.execute(
                     sql: "UPDATE mappings SET state = ?, rationale = ?, update_time = ? WHERE id = ?",
@@ -391,11 +418,11 @@ extension SQLiteStore: PlanningStore {
         }
     }
 
-    public func replaceSuggestedMappings(scope: MappingScope, with mappings: [MappingRecord]) async throws
-        -> MappingReplacement
+    public func replaceSuggestedMappings(scope: MappingScope, team: String, with mappings: [MappingRecord])
+        async throws -> MappingReplacement
     {
         let prepared = try mappings.map(prepareMapping)
-        return try await pool.write { db in try self.replaceSuggested(db, scope: scope, with: prepared) }
+        return try await pool.write { db in try self.replaceSuggested(db, scope: scope, team: team, with: prepared) }
     }
 
     /// Validates a mapping and gives it an id and times, outside the transaction.
@@ -411,18 +438,17 @@ extension SQLiteStore: PlanningStore {
         return stored
     }
 
-    /// Inserts a mapping (report id from its attribute), or returns the existing one for the same pair.
+    /// Inserts a mapping (report id from its attribute, which its team must see), or returns the existing one for
+    /// the same pair that its team sees.
     func insertMapping(_ db: Database, _ mapping: MappingRecord) throws -> (MappingRecord, created: Bool) {
-        guard
-            let reportID = try String.fetchOne(
-                db, sql: "SELECT report_id FROM attributes WHERE id = ?", arguments: [mapping.attributeID])
-        else {
-            throw StoreError.notFound(what: "attribute", id: mapping.attributeID)
-        }
+        let visibility = RecordVisibility.team(mapping.team)
+        let reportID = try visibleAttribute(db, id: mapping.attributeID, visibility).reportID
         try requireExists(db, table: "pdes", what: "PDE", id: mapping.pdeID)
         if let row = try Row.fetchOne(
-            db, sql: "SELECT * FROM mappings WHERE attribute_id = ? AND pde_id = ?",
-            arguments: [mapping.attributeID, mapping.pdeID])
+            db,
+            sql: "SELECT * FROM mappings WHERE attribute_id = ? AND pde_id = ?" + RecordVisibility.sqliteCondition
+                + " ORDER BY team = '' LIMIT 1",
+            arguments: [mapping.attributeID, mapping.pdeID] + visibility.sqliteArguments)
         {
             return (try withPDEs(db, [try MappingRecord(row: row)])[0], false)
         }
@@ -431,19 +457,21 @@ extension SQLiteStore: PlanningStore {
         try db.execute(
             sql: """
                 INSERT INTO mappings (id, attribute_id, report_id, pde_id, confidence, rationale, state, job_id,
-                    create_time, update_time)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    create_time, update_time, team)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 stored.id, stored.attributeID, reportID, stored.pdeID, stored.confidence, stored.rationale,
                 stored.state.rawValue, stored.jobID, stored.createTime.storeMillis, stored.updateTime.storeMillis,
+                stored.team,
             ])
         stored.rowID = db.lastInsertedRowID
         return (try withPDEs(db, [stored])[0], true)
     }
 
-    /// Deletes the suggested mappings in scope and inserts the new ones as suggested, skipping existing pairs.
-    func replaceSuggested(_ db: Database, scope: MappingScope, with mappings: [MappingRecord]) throws
+    /// Deletes the team's suggested mappings in scope and inserts the new ones as suggested, skipping pairs the
+    /// team sees mapped.
+    func replaceSuggested(_ db: Database, scope: MappingScope, team: String, with mappings: [MappingRecord]) throws
         -> MappingReplacement
     {
         let removed: Int
@@ -451,18 +479,21 @@ extension SQLiteStore: PlanningStore {
         case .report(let reportID):
             try requireExists(db, table: "reports", what: "report", id: reportID)
             try db.execute(
-                sql: "DELETE FROM mappings WHERE report_id = ? AND state = 'suggested'", arguments: [reportID])
+                sql: "DELETE FROM mappings WHERE report_id = ? AND team = ? AND state = 'suggested'",
+                arguments: [reportID, team])
             removed = db.changesCount
         case .attribute(let attributeID):
-            try requireExists(db, table: "attributes", what: "attribute", id: attributeID)
+            _ = try visibleAttribute(db, id: attributeID, .team(team))
             try db.execute(
-                sql: "DELETE FROM mappings WHERE attribute_id = ? AND state = 'suggested'", arguments: [attributeID])
+                sql: "DELETE FROM mappings WHERE attribute_id = ? AND team = ? AND state = 'suggested'",
+                arguments: [attributeID, team])
             removed = db.changesCount
         }
         var inserted: [MappingRecord] = []
         var skipped = 0
         for var mapping in mappings {
             mapping.state = .suggested
+            mapping.team = team
             let (stored, created) = try insertMapping(db, mapping)
             let inScope =
                 switch scope {
@@ -496,23 +527,33 @@ extension SQLiteStore: PlanningStore {
         return try await pool.write { db in try self.upsertClassification(db, prepared) }
     }
 
-    public func classification(pdeID: String) async throws -> ClassificationRecord? {
+    public func classification(pdeID: String, visibleTo visibility: RecordVisibility) async throws
+        -> ClassificationRecord?
+    {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM classifications WHERE pde_id = ?", arguments: [pdeID])
-                .map { try ClassificationRecord(row: $0) }
+            try Row.fetchOne(
+                db,
+                sql: "SELECT * FROM classifications WHERE pde_id = ?" + RecordVisibility.sqliteCondition
+                    + " ORDER BY team = '' LIMIT 1",
+                arguments: [pdeID] + visibility.sqliteArguments
+            ).map { try ClassificationRecord(row: $0) }
         }
     }
 
-    public func listClassifications(pdeID: String?, page: PageRequest) async throws -> Page<ClassificationRecord> {
+    public func listClassifications(pdeID: String?, visibleTo visibility: RecordVisibility, page: PageRequest)
+        async throws -> Page<ClassificationRecord>
+    {
         try await pool.read { db in
             if let pdeID {
                 return try self.fetchPage(
-                    db, sql: "SELECT * FROM classifications WHERE pde_id = ?", arguments: [pdeID], page: page
+                    db, sql: "SELECT * FROM classifications WHERE pde_id = ?" + RecordVisibility.sqliteCondition,
+                    arguments: [pdeID] + visibility.sqliteArguments, page: page
                 ) { try ClassificationRecord(row: $0) }
             }
-            return try self.fetchPage(db, sql: "SELECT * FROM classifications WHERE 1", arguments: [], page: page) {
-                try ClassificationRecord(row: $0)
-            }
+            return try self.fetchPage(
+                db, sql: "SELECT * FROM classifications WHERE 1" + RecordVisibility.sqliteCondition,
+                arguments: visibility.sqliteArguments, page: page
+            ) { try ClassificationRecord(row: $0) }
         }
     }
 
@@ -525,13 +566,14 @@ extension SQLiteStore: PlanningStore {
         return stored
     }
 
-    /// Inserts the classification of a PDE or replaces the existing one, keeping its id, row id and create time.
+    /// Inserts the team's classification of a PDE or replaces its existing one, keeping its id, row id and create
+    /// time. A shared classification is left as it is: the team's own is read before it.
     func upsertClassification(_ db: Database, _ classification: ClassificationRecord) throws -> ClassificationRecord {
         try requireExists(db, table: "pdes", what: "PDE", id: classification.pdeID)
         var stored = classification
         if let row = try Row.fetchOne(
-            db, sql: "SELECT seq, id, create_time FROM classifications WHERE pde_id = ?",
-            arguments: [classification.pdeID])
+            db, sql: "SELECT seq, id, create_time FROM classifications WHERE pde_id = ? AND team = ?",
+            arguments: [classification.pdeID, classification.team])
         {
             stored.rowID = row["seq"]
             stored.id = row["id"]
@@ -550,13 +592,13 @@ extension SQLiteStore: PlanningStore {
             try db.execute(
                 sql: """
                     INSERT INTO classifications (id, pde_id, criticality, security_class, personal_data, rationale,
-                        job_id, create_time, update_time)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        job_id, create_time, update_time, team)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     stored.id, stored.pdeID, stored.criticality.rawValue, stored.securityClass.rawValue,
                     stored.hasPersonalData, stored.rationale, stored.jobID, stored.createTime.storeMillis,
-                    stored.updateTime.storeMillis,
+                    stored.updateTime.storeMillis, stored.team,
                 ])
             stored.rowID = db.lastInsertedRowID
         }

@@ -106,10 +106,12 @@ extension SQLiteStore: JobStore {
                 switch write {
                 case .insertAttribute(var attribute):
                     attribute.jobID = attribute.jobID.isEmpty ? jobID : attribute.jobID
+                    attribute.team = job.team
                     let (stored, created) = try self.insertAttribute(db, attribute)
                     items.append(.attribute(stored, created: created))
                 case .insertMapping(var mapping):
                     mapping.jobID = mapping.jobID.isEmpty ? jobID : mapping.jobID
+                    mapping.team = job.team
                     let (stored, created) = try self.insertMapping(db, mapping)
                     items.append(.mapping(stored, created: created))
                 case .replaceSuggestedMappings(let scope, let mappings):
@@ -118,9 +120,11 @@ extension SQLiteStore: JobStore {
                         mapping.jobID = mapping.jobID.isEmpty ? jobID : mapping.jobID
                         return mapping
                     }
-                    items.append(.mappingsReplaced(try self.replaceSuggested(db, scope: scope, with: owned)))
+                    items.append(
+                        .mappingsReplaced(try self.replaceSuggested(db, scope: scope, team: job.team, with: owned)))
                 case .upsertClassification(var classification):
                     classification.jobID = classification.jobID.isEmpty ? jobID : classification.jobID
+                    classification.team = job.team
                     items.append(.classification(try self.upsertClassification(db, classification)))
                 }
             }

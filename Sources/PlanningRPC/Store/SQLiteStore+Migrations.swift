@@ -165,6 +165,7 @@ extension SQLiteStore {
                     ALTER TABLE jobs ADD COLUMN tracestate TEXT NOT NULL DEFAULT '';
                     """)
         }
+        registerRecordTeam(&migrator)
         return migrator
     }
 }

@@ -62,7 +62,8 @@ extension AttributeRecord {
             rowID: row["seq"], id: row["id"], reportID: row["report_id"], name: row["name"],
             description: row["description"], dataType: row["data_type"],
             isCriticalDataElement: row["critical_data_element"], sourceDocumentID: row["source_document_id"],
-            sourceSection: row["source_section"], jobID: row["job_id"], createTime: row.date("create_time"))
+            sourceSection: row["source_section"], jobID: row["job_id"], team: row["team"],
+            createTime: row.date("create_time"))
     }
 }
 
@@ -92,7 +93,7 @@ extension MappingRecord {
         self.init(
             rowID: row["seq"], id: row["id"], attributeID: row["attribute_id"], reportID: row["report_id"],
             pdeID: row["pde_id"], confidence: row["confidence"], rationale: row["rationale"],
-            state: try row.enumValue("state"), jobID: row["job_id"], createTime: row.date("create_time"),
+            state: try row.enumValue("state"), jobID: row["job_id"], team: row["team"], createTime: row.date("create_time"),
             updateTime: row.date("update_time"))
     }
 }
@@ -102,7 +103,7 @@ extension ClassificationRecord {
         self.init(
             rowID: row["seq"], id: row["id"], pdeID: row["pde_id"], criticality: try row.enumValue("criticality"),
             securityClass: try row.enumValue("security_class"), hasPersonalData: row["personal_data"],
-            rationale: row["rationale"], jobID: row["job_id"], createTime: row.date("create_time"),
+            rationale: row["rationale"], jobID: row["job_id"], team: row["team"], createTime: row.date("create_time"),
             updateTime: row.date("update_time"))
     }
 }

@@ -12,6 +12,10 @@ extension Dashboard {
         <body>
           <header>
             <h1>planning-rpcd <span>jobs</span></h1>
+            <form id="signin" autocomplete="off">
+              <label>Bearer token <input id="token" type="password" placeholder="if the server asks for one"></label>
+              <button type="submit" class="quiet">Use</button>
+            </form>
             <p id="status" role="status">connecting…</p>
           </header>
           <main>

@@ -7,6 +7,8 @@ extension Dashboard {
         const PLANNING = "planning.v1.PlanningService";
         const CATALOG = "planning.v1.CatalogService";
         const STORAGE_KEY = "planning-rpcd.dashboard.v1";
+        // The bearer token, for a server with authentication: kept for this tab only, like the jobs.
+        const TOKEN_KEY = "planning-rpcd.dashboard.token";
         const MAX_RESULTS = 500;
         const KINDS = {
           JOB_KIND_GENERATE_ATTRIBUTES: "Generate attributes",
@@ -24,10 +26,15 @@ extension Dashboard {
 
         const headers = { "connect-protocol-version": "1" };
 
+        function authorization() {
+          const token = sessionStorage.getItem(TOKEN_KEY);
+          return token ? { authorization: `Bearer ${token}` } : {};
+        }
+
         async function unary(service, method, request) {
           const response = await fetch(`/${service}/${method}`, {
             method: "POST",
-            headers: { ...headers, "content-type": "application/json" },
+            headers: { ...headers, ...authorization(), "content-type": "application/json" },
             body: JSON.stringify(request),
           });
           return readUnary(response);
@@ -36,7 +43,7 @@ extension Dashboard {
         // Side-effect-free methods are plain GETs, as Connect allows.
         async function get(service, method, request) {
           const query = new URLSearchParams({ connect: "v1", encoding: "json", message: JSON.stringify(request) });
-          return readUnary(await fetch(`/${service}/${method}?${query}`));
+          return readUnary(await fetch(`/${service}/${method}?${query}`, { headers: authorization() }));
         }
 
         async function readUnary(response) {
@@ -58,7 +65,7 @@ extension Dashboard {
         async function* serverStream(method, request) {
           const response = await fetch(`/${PLANNING}/${method}`, {
             method: "POST",
-            headers: { ...headers, "content-type": "application/connect+json" },
+            headers: { ...headers, ...authorization(), "content-type": "application/connect+json" },
             body: envelope(request),
           });
           if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -179,7 +186,7 @@ extension Dashboard {
                 setStatus("live");
                 return;
               } catch (error) {
-                if (error instanceof RpcError) { setStatus(error.message); return; }
+                if (error instanceof RpcError) { reportError("watch", error); return; }
                 setStatus("connection lost; re-attaching…");
                 events = null;
                 await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -206,7 +213,7 @@ extension Dashboard {
             render(job);
             await follow(job, events);
           } catch (error) {
-            setStatus(`${operation}: ${error.message}`);
+            reportError(operation, error);
           }
         }
 
@@ -214,7 +221,7 @@ extension Dashboard {
           try {
             await unary(PLANNING, "CancelJob", { jobId: job.id });
           } catch (error) {
-            setStatus(`cancel: ${error.message}`);
+            reportError("cancel", error);
           }
         }
 
@@ -236,7 +243,7 @@ extension Dashboard {
             document.getElementById("empty").hidden = jobs.size > 0;
             setStatus("live");
           } catch (error) {
-            setStatus(`jobs: ${error.message}`);
+            reportError("jobs", error);
           }
         }
 
@@ -251,6 +258,14 @@ extension Dashboard {
         // --- Rendering -------------------------------------------------------------------------------------
 
         function setStatus(text) { document.getElementById("status").textContent = text; }
+
+        // A call refused for its credentials asks for a token instead of showing the error alone.
+        function reportError(what, error) {
+          const wanted = error instanceof RpcError && error.code === "unauthenticated";
+          document.getElementById("signin").classList.toggle("wanted", wanted);
+          setStatus(wanted ? `${what}: the server wants a bearer token (${error.message})` : `${what}: ${error.message}`);
+          if (wanted && !document.getElementById("token").value) document.getElementById("token").focus();
+        }
 
         function card(job) {
           let element = document.querySelector(`.job[data-job-id="${job.id}"]`);
@@ -314,20 +329,39 @@ extension Dashboard {
           for (const button of document.querySelectorAll("[data-op]")) {
             button.addEventListener("click", () => startOperation(button.dataset.op));
           }
+          const field = document.getElementById("token");
+          field.value = sessionStorage.getItem(TOKEN_KEY) || "";
+          document.getElementById("signin").addEventListener("submit", (event) => {
+            event.preventDefault();
+            const token = field.value.trim();
+            if (token) sessionStorage.setItem(TOKEN_KEY, token); else sessionStorage.removeItem(TOKEN_KEY);
+            document.getElementById("signin").classList.remove("wanted");
+            load();
+          });
+          await load();
+          setInterval(refreshJobs, 10000);
+        }
+
+        // Finds the demo report and the jobs: at start, and again with a new token.
+        async function load() {
+          const reportLine = document.getElementById("report");
+          let failure = null;
           try {
             report = await findReport();
           } catch (error) {
-            setStatus(`catalog: ${error.message}`);
+            report = null;
+            failure = error;
+            reportError("catalog", error);
           }
-          const reportLine = document.getElementById("report");
+          for (const button of document.querySelectorAll("[data-op]")) button.disabled = !report;
           if (report) {
             reportLine.textContent = `${report.name} (${report.id})`;
-            for (const button of document.querySelectorAll("[data-op]")) button.disabled = false;
+          } else if (failure) {
+            reportLine.textContent = `The catalog could not be read: ${failure.message}`;
           } else {
             reportLine.textContent = "No report in the catalog: start the daemon with --demo-data.";
           }
-          await refreshJobs();
-          setInterval(refreshJobs, 10000);
+          if (!failure) await refreshJobs();
         }
 
         main();

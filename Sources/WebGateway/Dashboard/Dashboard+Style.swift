@@ -3,13 +3,17 @@ extension Dashboard {
         :root { --fg: #1d2330; --muted: #667085; --line: #e4e7ec; --accent: #2f6fde; --ok: #1a8f4c; --bad: #c23a2b; }
         * { box-sizing: border-box; }
         body { margin: 0; font: 15px/1.45 system-ui, sans-serif; color: var(--fg); background: #f7f8fa; }
-        header { display: flex; align-items: baseline; justify-content: space-between; padding: 14px 24px;
+        header { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 20px; padding: 14px 24px;
                  background: #fff; border-bottom: 1px solid var(--line); }
-        h1 { margin: 0; font-size: 20px; } h1 span { color: var(--muted); font-weight: 400; }
+        h1 { margin: 0; font-size: 20px; white-space: nowrap; } h1 span { color: var(--muted); font-weight: 400; }
         h2 { font-size: 16px; margin: 0 0 10px; }
         main { max-width: 980px; margin: 0 auto; padding: 20px 24px; }
         section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px; margin-bottom: 18px; }
-        #status { margin: 0; color: var(--muted); font-size: 13px; }
+        #status { margin: 0; color: var(--muted); font-size: 13px; flex: 1 1 240px; text-align: right; }
+        #signin { display: flex; align-items: center; gap: 6px; font-size: 13px; color: var(--muted); }
+        #signin label { display: flex; align-items: center; gap: 6px; white-space: nowrap; }
+        #signin input { font: inherit; width: 15em; padding: 2px 6px; border: 1px solid var(--line); border-radius: 4px; }
+        #signin.wanted input { border-color: var(--bad); }
         .actions { display: flex; flex-wrap: wrap; gap: 8px; }
         button { font: inherit; border: 1px solid var(--accent); background: var(--accent); color: #fff;
                  border-radius: 6px; padding: 6px 12px; cursor: pointer; }

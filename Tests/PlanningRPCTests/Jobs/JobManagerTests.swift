@@ -122,7 +122,7 @@ import Testing
                 #expect(terminal.error.message.contains("last sequence before it \(terminal.sequence - 1)"))
                 #expect(events.filter { $0.pdeClassified.hasClassification }.count == 2)
                 let classifications = try await allPages(size: 100) {
-                    try await store.listClassifications(pdeID: nil, page: $0)
+                    try await store.listClassifications(pdeID: nil, visibleTo: .all, page: $0)
                 }
                 #expect(classifications.count == 2)
                 let job = try await store.job(id: created.job.id)

@@ -94,7 +94,7 @@ import Testing
             #expect(steps.isSuperset(of: ["loading documents", "generating attributes", "writing attributes", "done"]))
             #expect(zip(generated, generated.dropFirst()).allSatisfy { $0.percent <= $1.percent })
             let attributes = try await allPages(size: 500) {
-                try await store.listAttributes(reportID: report.id, page: $0)
+                try await store.listAttributes(reportID: report.id, visibleTo: .all, page: $0)
             }
             #expect(Int64(attributes.count) == generateResult.created)
             #expect(attributes.allSatisfy { $0.jobID == generated[0].jobID })
@@ -110,14 +110,14 @@ import Testing
             #expect(
                 mappingEvents.allSatisfy { $0.mappingSuggested.mapping.pde.id == $0.mappingSuggested.mapping.pdeID })
             let mappings = try await allPages(size: 500) {
-                try await store.listMappings(scope: .report(report.id), state: nil, page: $0)
+                try await store.listMappings(scope: .report(report.id), state: nil, visibleTo: .all, page: $0)
             }
             #expect(Int64(mappings.count) == mapResult.mapped)
             #expect(mappings.allSatisfy { $0.state == .suggested })
 
             // Accept one mapping and reject another: RegenerateAllPDEMappings keeps both, replaces the rest.
-            let accepted = try await store.updateMappingState(id: mappings[0].id, state: .accepted, rationale: nil)
-            let rejected = try await store.updateMappingState(id: mappings[1].id, state: .rejected, rationale: nil)
+            let accepted = try await store.updateMappingState(id: mappings[0].id, state: .accepted, rationale: nil, visibleTo: .all)
+            let rejected = try await store.updateMappingState(id: mappings[1].id, state: .rejected, rationale: nil, visibleTo: .all)
             var regenerate = Planning_V1_RegenerateAllPDEMappingsRequest()
             regenerate.reportID = report.id
             let regenerated = try await Self.events(
@@ -125,10 +125,10 @@ import Testing
             let regenerateResult = try #require(regenerated.last?.result)
             #expect(regenerateResult.mapped > 0)
             let after = try await allPages(size: 500) {
-                try await store.listMappings(scope: .report(report.id), state: nil, page: $0)
+                try await store.listMappings(scope: .report(report.id), state: nil, visibleTo: .all, page: $0)
             }
-            #expect(try await store.mapping(id: accepted.id).state == .accepted)
-            #expect(try await store.mapping(id: rejected.id).state == .rejected)
+            #expect(try await store.mapping(id: accepted.id, visibleTo: .all).state == .accepted)
+            #expect(try await store.mapping(id: rejected.id, visibleTo: .all).state == .rejected)
             let suggestedNow = after.filter { $0.state == .suggested }
             #expect(suggestedNow.allSatisfy { $0.jobID == regenerated[0].jobID })
             #expect(Int64(suggestedNow.count) == regenerateResult.mapped)
@@ -139,7 +139,7 @@ import Testing
             #expect(again.last?.itemsTotal == Int64(attributes.count - 1))
             #expect(
                 try await allPages(size: 500) {
-                    try await store.listMappings(scope: .report(report.id), state: nil, page: $0)
+                    try await store.listMappings(scope: .report(report.id), state: nil, visibleTo: .all, page: $0)
                 }.count == after.count)
 
             // ClassifyPDEs over the report's mapped PDEs, then over given ids.
@@ -147,13 +147,13 @@ import Testing
             classify.reportID = report.id
             let classified = try await Self.events(
                 try await service.startClassifyPDEs(classify, metadata: Self.metadata()))
-            let expected = try await store.mappedPDEIDs(reportID: report.id, states: [.suggested, .accepted])
+            let expected = try await store.mappedPDEIDs(reportID: report.id, states: [.suggested, .accepted], visibleTo: .all)
             #expect(classified.last?.result.classified == Int64(expected.count))
             #expect(
                 Set(classified.filter { $0.pdeClassified.hasClassification }.map(\.pdeClassified.classification.pdeID))
                     == Set(expected))
             let classifications = try await allPages(size: 500) {
-                try await store.listClassifications(pdeID: nil, page: $0)
+                try await store.listClassifications(pdeID: nil, visibleTo: .all, page: $0)
             }
             #expect(classifications.count == expected.count)
 
