@@ -15,13 +15,7 @@ struct SharedQueueTests {
         lease: Duration = .seconds(15),
         _ body: (PostgresStore, PostgresStore) async throws -> T
     ) async throws -> T {
-        try await withPostgresDatabase { url in
-            let a = try await openPostgresStore(url, instanceID: "a", lease: lease)
-            defer { a.close() }
-            let b = try await openPostgresStore(url, instanceID: "b", lease: lease)
-            defer { b.close() }
-            return try await body(a, b)
-        }
+        try await withTwoPostgresStores(lease: lease, body)
     }
 
     @Test func claimsAreExclusiveAcrossInstances() async throws {

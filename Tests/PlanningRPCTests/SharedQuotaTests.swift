@@ -205,11 +205,7 @@ struct SharedQuotaTests {
     /// Many claims at once on both stores, for the jobs of one owner with two places: exactly two are claimed, in
     /// every round (the per-owner lock makes each claim count the ones committed before it).
     @Test func concurrentClaimsOnBothInstancesTakeTheLastPlaceOnce() async throws {
-        try await withPostgresDatabase { url in
-            let a = try await openPostgresStore(url, instanceID: "a")
-            defer { a.close() }
-            let b = try await openPostgresStore(url, instanceID: "b")
-            defer { b.close() }
+        try await withTwoPostgresStores { a, b in
             let limits = JobAdmission.Limits(maxQueued: 1000, ownerRunning: 2)
             for round in 0..<5 {
                 for _ in 0..<8 {
@@ -236,11 +232,7 @@ struct SharedQuotaTests {
     /// The claim itself, without managers: a job carries its owner's running limit from submission, and a plain
     /// claim on the other instance honours it.
     @Test func aJobIsHeldToTheLimitRecordedAtSubmission() async throws {
-        try await withPostgresDatabase { url in
-            let a = try await openPostgresStore(url, instanceID: "a")
-            defer { a.close() }
-            let b = try await openPostgresStore(url, instanceID: "b")
-            defer { b.close() }
+        try await withTwoPostgresStores { a, b in
             let limits = JobAdmission.Limits(maxQueued: 100, ownerRunning: 1)
             let job = { (owner: String) in JobRecord(kind: .classifyPDEs, owner: owner) }
             let first = try await a.createJob(job("o"), firstEvent: nil, limits: limits)
