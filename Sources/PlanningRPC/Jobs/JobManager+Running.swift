@@ -33,7 +33,8 @@ extension JobManager {
                 return hub
             }
             hub.beginRun()
-            quotas.started(jobID: job.id, principal: job.owner)
+            // On a shared queue the store counts the jobs (JobQuotas.jobsCountedByStore).
+            if queue == nil { quotas.started(jobID: job.id, principal: job.owner) }
             let task = Task { await self.execute(job, hub: hub) }
             hub.attach(task)
             if Task.isCancelled { hub.requestStop(.shutdown) }
@@ -44,10 +45,13 @@ extension JobManager {
     }
 
     /// The oldest queued job, skipping those whose owner has as many jobs running as its running-jobs quota when
-    /// the store can (``RunningLimitedClaim``).
+    /// the store can (``RunningLimitedClaim``). A shared store holds each job to the limit recorded with it, so it
+    /// is asked even when this instance knows no limit.
     private func claim(worker: String) async throws -> JobRecord? {
         let limits = quotas.runningLimits
-        if limits.default != nil || !limits.overrides.isEmpty, let limited = store as? any RunningLimitedClaim {
+        if limits.default != nil || !limits.overrides.isEmpty || queue != nil,
+            let limited = store as? any RunningLimitedClaim
+        {
             return try await limited.claimNextQueued(
                 worker: worker, runningLimits: limits.overrides, defaultLimit: limits.default)
         }
@@ -190,7 +194,7 @@ extension JobManager {
         state.withLock { state in
             if state.hubs[hub.jobID] === hub { state.hubs[hub.jobID] = nil }
         }
-        quotas.ended(jobID: hub.jobID)
+        if queue == nil { quotas.ended(jobID: hub.jobID) }
         // A job held back by its owner's running quota may start now.
         let limits = quotas.runningLimits
         if limits.default != nil || !limits.overrides.isEmpty { signal.notify() }
