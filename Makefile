@@ -6,7 +6,8 @@ ABUSE := ../shared/abuse/abuse_cases.py
 DAEMON_DEBUG := .build/debug/planning-rpcd
 DAEMON_RELEASE := .build/release/planning-rpcd
 
-.PHONY: run test deps venv build-tests test-swift test-interop test-postgres test-web test-abuse test-fuzz-replay release clean \
+.PHONY: run test deps venv build-tests test-swift test-interop test-postgres test-web test-otel test-abuse test-fuzz-replay \
+	release clean \
 	test-sanitizers soak bench-memory
 
 run: deps
@@ -14,7 +15,7 @@ run: deps
 	$(DAEMON_RELEASE) --host 127.0.0.1 --port 50051 --data-dir ./data --demo-data --enable-bench-service --simulated-model-latency-ms 50
 
 # One debug build serves the Swift tests, the interop suite and the abuse battery.
-test: deps venv build-tests test-swift test-interop test-postgres test-web test-abuse test-fuzz-replay
+test: deps venv build-tests test-swift test-interop test-postgres test-web test-otel test-abuse test-fuzz-replay
 
 deps:
 	@scripts/install-deps
@@ -37,7 +38,12 @@ test-swift:
 WEB_TESTS := test_web_protocols.py test_dashboard_browser.py
 
 test-interop:
-	cd Tests/Interop && PLANNING_RPCD=$(CURDIR)/$(DAEMON_DEBUG) PLANNING_RPC=$(CURDIR)/.build/debug/planning-rpc ../../$(PYTHON) -m pytest -q --ignore=$(PG_SCENARIO) $(addprefix --ignore=,$(WEB_TESTS))
+	cd Tests/Interop && PLANNING_RPCD=$(CURDIR)/$(DAEMON_DEBUG) PLANNING_RPC=$(CURDIR)/.build/debug/planning-rpc ../../$(PYTHON) -m pytest -q --ignore=$(PG_SCENARIO) $(addprefix --ignore=,$(WEB_TESTS)) --ignore=$(OTEL_TESTS)
+
+# OpenTelemetry export: the daemon's spans as a small OTLP/HTTP collector on 127.0.0.1 receives them.
+OTEL_TESTS := test_otel_export.py
+test-otel:
+	cd Tests/Interop && PLANNING_RPCD=$(CURDIR)/$(DAEMON_DEBUG) ../../$(PYTHON) -m pytest -q $(OTEL_TESTS)
 
 # The two-instance scenario on a throw-away PostgreSQL cluster (scripts/pg-test-cluster): two daemons on one
 # database, one killed mid-job.

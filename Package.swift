@@ -60,6 +60,34 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // OpenTelemetry trace export: spans, a bounded queue, batches posted as OTLP/HTTP JSON. No OpenTelemetry SDK:
+        // swift-otel's gRPC exporter would bring swift-protobuf code generation and grpc-swift into every build.
+        .target(
+            name: "TraceExport",
+            dependencies: [
+                "RPCFraming",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(
+            name: "TraceExportTests",
+            dependencies: [
+                "TraceExport",
+                "RPCFraming",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
         // The HTTP/2 gRPC transport: nghttp2 sessions on SwiftNIO channels, routing, calls.
         .target(
             name: "RPCServer",
@@ -67,6 +95,7 @@ let package = Package(
                 "CNghttp2",
                 "RPCFraming",
                 "RPCTLS",
+                "TraceExport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -210,6 +239,7 @@ let package = Package(
                 "DaemonConfiguration",
                 "RPCFraming",
                 "WebGateway",
+                "TraceExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -301,6 +331,7 @@ let package = Package(
             dependencies: [
                 "RPCFraming",
                 "RPCServer",
+                "TraceExport",
                 "RPCProtobuf",
                 "PlanningEngine",
                 .product(name: "Logging", package: "swift-log"),
@@ -373,6 +404,7 @@ let package = Package(
             dependencies: [
                 "RPCFraming",
                 "RPCServer",
+                "TraceExport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

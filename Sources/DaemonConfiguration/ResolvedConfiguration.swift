@@ -15,11 +15,12 @@ public struct ResolvedConfiguration: Sendable {
     /// Every option of the schema, in declaration order.
     public let entries: [Entry]
 
-    /// Whether an option's value must never be printed: names that say secret, password or token, unless they
-    /// name where the secret is (`-file`, `-env`, `-path`).
+    /// Whether an option's value must never be printed: names that say secret, password or token, or headers (which
+    /// carry credentials: `--otlp-headers`), unless they name where the secret is (`-file`, `-env`, `-path`).
     public static func isSecret(_ name: String) -> Bool {
         let pointer = ["-file", "-env", "-path", "-dir"].contains { name.hasSuffix($0) }
-        return !pointer && ["secret", "password", "token", "api-key", "private-key"].contains { name.contains($0) }
+        return !pointer
+            && ["secret", "password", "token", "api-key", "private-key", "headers"].contains { name.contains($0) }
     }
 
     /// The values that came from the environment or a file, one per line, for an error about them.

@@ -4,11 +4,17 @@ import PostgresNIO
 
 extension PostgresStore: JobStore {
     public func createJob(_ job: JobRecord, firstEvent: JobEventBuilder?) async throws -> CreatedJob {
-        try await createJob(job, firstEvent: firstEvent, limit: nil)!
+        guard case .admitted(let created) = try await createJob(job, firstEvent: firstEvent, admission: nil) else {
+            throw StoreError.invalid("a job without admission limits was refused")
+        }
+        return created
     }
 
-    /// Creates a job unless `limit` jobs are queued (then nil, or the owner's job with the same request id).
-    func createJob(_ job: JobRecord, firstEvent: JobEventBuilder?, limit: Int?) async throws -> CreatedJob? {
+    /// Creates a job unless the queue or its owner is at one of `limits` (nil: none checked); the team's job with
+    /// the same request id is the answer whatever the limits.
+    func createJob(_ job: JobRecord, firstEvent: JobEventBuilder?, admission limits: JobAdmission.Limits?)
+        async throws -> JobAdmission
+    {
         var prepared = JobRecord(
             id: RecordID.make(RecordID.job),
             kind: job.kind,
@@ -30,14 +36,10 @@ extension PostgresStore: JobStore {
             if !newJob.requestID.isEmpty,
                 let existing = try await self.job(session, team: newJob.team, requestID: newJob.requestID)
             {
-                return CreatedJob(job: existing, created: false, firstEvent: nil)
+                return .admitted(CreatedJob(job: existing, created: false, firstEvent: nil))
             }
-            if let limit {
-                // Admission is global: the count and the insert are serialized between instances by a
-                // transaction-scoped advisory lock, so that N instances cannot each admit up to the limit.
-                try await session.execute("SELECT pg_advisory_xact_lock(\(Self.admissionLockKey))")
-                let queued = try await session.row("SELECT count(*)::BIGINT AS n FROM jobs WHERE state = 'queued'")
-                if try queued?.int64("n") ?? 0 >= Int64(limit) { return nil }
+            if let limits, let refusal = try await self.refusal(session, owner: newJob.owner, limits: limits) {
+                return refusal
             }
             var stored = newJob
             guard
@@ -45,13 +47,13 @@ extension PostgresStore: JobStore {
                     """
                     INSERT INTO jobs (id, kind, state, owner, team, cycle_id, report_id, request_id, request,
                         cancel_on_disconnect, deadline, step, percent, items_done, items_total, create_time,
-                        last_sequence, cancel_requested, worker, traceparent, tracestate)
+                        last_sequence, cancel_requested, worker, traceparent, tracestate, running_limit)
                     VALUES (\(stored.id), \(stored.kind.rawValue), \(stored.state.rawValue), \(stored.owner),
                         \(stored.team), \(stored.cycleID), \(stored.reportID), \(stored.requestID), \(stored.request),
                         \(stored.cancelOnDisconnect), \(stored.deadline?.storeMillis), \(stored.step),
                         \(stored.percent), \(stored.itemsDone), \(stored.itemsTotal), \(stored.createTime.storeMillis),
                         \(Int64(0)), \(false), \(""), \(stored.trace?.traceparent ?? ""),
-                        \(stored.trace?.traceState ?? ""))
+                        \(stored.trace?.traceState ?? ""), \(limits?.ownerRunning.map(Int64.init)))
                     ON CONFLICT (team, request_id) WHERE request_id <> '' DO NOTHING
                     RETURNING seq
                     """
@@ -60,16 +62,44 @@ extension PostgresStore: JobStore {
                 // Another instance created the same request id meanwhile; its job is the answer.
                 guard let existing = try await self.job(session, team: newJob.team, requestID: newJob.requestID)
                 else { throw StoreError.alreadyExists("job request \(newJob.requestID) exists") }
-                return CreatedJob(job: existing, created: false, firstEvent: nil)
+                return .admitted(CreatedJob(job: existing, created: false, firstEvent: nil))
             }
             stored.rowID = try row.int64("seq")
             try await self.announce(session, .queued)
-            guard let firstEvent else { return CreatedJob(job: stored, created: true, firstEvent: nil) }
+            guard let firstEvent else { return .admitted(CreatedJob(job: stored, created: true, firstEvent: nil)) }
             let (job, events) = try await self.append(session, job: stored, update: .none, items: []) {
                 [try firstEvent($0)]
             }
-            return CreatedJob(job: job, created: true, firstEvent: events[0])
+            return .admitted(CreatedJob(job: job, created: true, firstEvent: events[0]))
         }
+    }
+
+    /// Why a new job of `owner` may not be admitted now, or nil. Admission is global: the counts and the insert
+    /// that follows are serialized between instances by a transaction-scoped advisory lock, so that N instances
+    /// cannot each admit up to a limit, nor two of them take an owner's last free place. A claim may move one of
+    /// the owner's jobs from queued to running meanwhile; that is as if it came just after this admission.
+    private func refusal(_ session: Session, owner: String, limits: JobAdmission.Limits) async throws
+        -> JobAdmission?
+    {
+        try await session.execute("SELECT pg_advisory_xact_lock(\(Self.admissionLockKey))")
+        if limits.ownerRunning != nil || limits.ownerQueued != nil {
+            let counts = try await session.row(
+                """
+                SELECT count(*) FILTER (WHERE state = 'running')::BIGINT AS running,
+                    count(*) FILTER (WHERE state = 'queued')::BIGINT AS queued
+                FROM jobs WHERE owner = \(owner) AND state IN ('queued', 'running')
+                """
+            )
+            if let limit = limits.ownerRunning, try counts?.int64("running") ?? 0 >= Int64(limit) {
+                return .quotaExceeded(.runningJobs, limit: limit)
+            }
+            if let limit = limits.ownerQueued, try counts?.int64("queued") ?? 0 >= Int64(limit) {
+                return .quotaExceeded(.queuedJobs, limit: limit)
+            }
+        }
+        let queued = try await session.row("SELECT count(*)::BIGINT AS n FROM jobs WHERE state = 'queued'")
+        if try queued?.int64("n") ?? 0 >= Int64(limits.maxQueued) { return .queueFull }
+        return nil
     }
 
     /// The key of the advisory lock that serializes admission (count, then insert) between instances.
@@ -196,29 +226,10 @@ extension PostgresStore: JobStore {
         }
     }
 
+    /// The oldest queued job, held to the running limit recorded with it at submission (see
+    /// ``claimNextQueued(worker:runningLimits:defaultLimit:)``).
     public func claimNextQueued(worker: String) async throws -> JobRecord? {
-        let time = timestamp()
-        let lease = Self.millis(configuration.leaseDuration)
-        return try await write { session in
-            // SKIP LOCKED: instances claiming at once each take a different job instead of queueing up on one.
-            guard
-                let row = try await session.row(
-                    """
-                    SELECT * FROM jobs WHERE state = 'queued' AND NOT cancel_requested
-                    ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED
-                    """
-                )
-            else { return nil }
-            var job = try JobRecord(row: row).applying(JobUpdate(state: .running), at: time)
-            job.worker = worker
-            try await self.save(session, job)
-            try await session.execute(
-                """
-                UPDATE jobs SET lease_expires = \(unescaped: Self.databaseNowMillis) + \(lease)
-                WHERE seq = \(job.rowID)
-                """)
-            return job
-        }
+        try await claimNextQueued(worker: worker, runningLimits: [:], defaultLimit: nil)
     }
 
     public func requestCancel(jobID: String) async throws -> JobRecord {
@@ -299,6 +310,7 @@ extension PostgresStore: JobStore {
         build: (JobEventContext) throws -> [Planning_V1_JobEvent]
     ) async throws -> (JobRecord, events: [JobEventRecord]) {
         let time = timestamp()
+        let previous = job.state
         let (job, drafts) = try job.appending(update, items: items, at: time, build: build)
         var records: [JobEventRecord] = []
         records.reserveCapacity(drafts.count)
@@ -317,7 +329,10 @@ extension PostgresStore: JobStore {
         try await save(session, job)
         let payloads = records.map { JobNotification.event(jobID: $0.jobID, sequence: $0.sequence).payload }
         try await session.execute("SELECT pg_notify(\(Self.channel), p) FROM unnest(\(payloads)) AS p")
-        if update.state == .queued { try await announce(session, .queued) }
+        // A running job that ends may let a job held back by its owner's running quota start, on any instance.
+        if update.state == .queued || (previous == .running && update.state?.isEnded == true) {
+            try await announce(session, .queued)
+        }
         return (job, records)
     }
 

@@ -216,6 +216,16 @@ extension PostgresStore {
                 "ALTER TABLE classifications ADD CONSTRAINT classifications_pde_id_team_key UNIQUE (pde_id, team)",
             ]
         ),
+        (
+            // The owner's running-jobs quota at submission, which every instance's claim holds the job to (NULL:
+            // none recorded); and the index of the per-owner counts of submission and claim. PostgreSQL only: the
+            // SQLite store is one process and takes the limits from its own quotas.
+            "v5-job-running-limit",
+            [
+                "ALTER TABLE jobs ADD COLUMN running_limit BIGINT",
+                "CREATE INDEX jobs_by_owner_state ON jobs (owner, state)",
+            ]
+        ),
     ]
 
     /// The key of the advisory lock that serializes migrations between daemons starting together.

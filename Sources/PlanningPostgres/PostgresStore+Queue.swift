@@ -8,8 +8,28 @@ extension PostgresStore: SharedJobQueue {
 
     public var leaseDuration: Duration { configuration.leaseDuration }
 
-    public func createJob(_ job: JobRecord, firstEvent: JobEventBuilder?, maxQueued: Int) async throws -> CreatedJob? {
-        try await createJob(job, firstEvent: firstEvent, limit: maxQueued)
+    public func createJob(_ job: JobRecord, firstEvent: JobEventBuilder?, limits: JobAdmission.Limits) async throws
+        -> JobAdmission
+    {
+        try await createJob(job, firstEvent: firstEvent, admission: limits)
+    }
+
+    public func jobCountsByOwner() async throws -> [String: JobQuotas.JobCounts] {
+        let rows = try await read { session in
+            try await session.rows(
+                """
+                SELECT owner, count(*) FILTER (WHERE state = 'running')::BIGINT AS running,
+                    count(*) FILTER (WHERE state = 'queued')::BIGINT AS queued
+                FROM jobs WHERE state IN ('queued', 'running') GROUP BY owner
+                """
+            )
+        }
+        var counts: [String: JobQuotas.JobCounts] = [:]
+        for row in rows {
+            counts[try row.string("owner")] = JobQuotas.JobCounts(
+                running: Int(try row.int64("running")), queued: Int(try row.int64("queued")))
+        }
+        return counts
     }
 
     public func renewLease(jobID: String, worker: String) async throws -> LeaseRenewal? {

@@ -17,6 +17,15 @@ public struct TraceContext: Sendable, Hashable {
     /// The header's length for version 00: `00-` 32 `-` 16 `-` 2.
     static let version00Length = 55
 
+    /// A context from parts already known to be valid (ids this process made): `traceID` 32 and `spanID` 16
+    /// lower-case hex digits, not all zero.
+    public init(traceID: String, spanID: String, flags: UInt8, traceState: String = "") {
+        self.traceID = traceID
+        self.spanID = spanID
+        self.flags = flags
+        self.traceState = traceState
+    }
+
     /// Parses a `traceparent` value; nil when it is invalid. A version above 00 is read as 00 (the first four
     /// fields), as the specification asks, provided what follows them starts with a dash; version ff is invalid.
     public init?(traceparent: String, tracestate: String = "") {

@@ -1,4 +1,5 @@
 public import RPCFraming
+public import TraceExport
 
 /// A method found by ``RPCRouter/route(service:method:)``: how a transport other than the HTTP/2 one (the web
 /// gateway) calls the same handlers, with the same per-method metrics.
@@ -14,6 +15,7 @@ public struct RPCRoute: Sendable {
     }
 
     let method: RPCRouter.Method
+    let tracer: Tracer?
 
     /// `/package.Service/Method`.
     public var path: String { self.method.path }
@@ -55,6 +57,19 @@ public struct RPCRoute: Sendable {
         return try await handler(request, context)
     }
 
+    /// The call's server span, started now, when the router traces calls (``RPCRouter/trace(with:)``): a child of
+    /// the caller's `traceparent` in `metadata` if it sent a valid one. The caller ends it with ``endSpan(_:code:message:)``
+    /// and runs the handler with its ``Span/context`` as ``TraceContext/current``.
+    public func startSpan(metadata: Metadata) -> Span? {
+        guard let tracer = self.tracer else { return nil }
+        return tracer.startSpan(name: self.method.spanName, kind: .server, parent: TraceContext(metadata: metadata))
+    }
+
+    /// Ends a span from ``startSpan(metadata:)`` with the call's final status and queues it for export.
+    public func endSpan(_ span: Span, code: StatusCode, message: String) {
+        self.tracer?.end(span, code: code, message: message)
+    }
+
     /// Counts a call in `grpc_server_started_total`.
     public func recordStarted() {
         self.method.metrics.started.increment()
@@ -86,6 +101,6 @@ extension RPCRouter {
     /// The method at `/service/method`, or the UNIMPLEMENTED error the HTTP/2 transport answers for it.
     public func route(service: String, method: String) -> Result<RPCRoute, RPCError> {
         let head = RequestHead(path: "/\(service)/\(method)", service: service, method: method)
-        return self.method(for: head).map { RPCRoute(method: $0) }
+        return self.method(for: head).map { RPCRoute(method: $0, tracer: self.tracer) }
     }
 }

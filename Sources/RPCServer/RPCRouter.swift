@@ -1,4 +1,5 @@
 internal import RPCFraming
+public import TraceExport
 
 /// Handles a unary call: one request in, one response out, or a thrown ``RPCError``.
 public typealias UnaryHandler = @Sendable (ServerRequest, ServerContext) async throws -> ServerResponse
@@ -30,11 +31,14 @@ public struct RPCRouter: Sendable {
         let path: String
         let handler: Handler
         let metrics: MethodMetrics
+        /// `package.Service/Method`: the name of the method's server spans, made once.
+        let spanName: String
 
         init(path: String, handler: Handler, metrics: MethodMetrics) {
             self.path = path
             self.handler = handler
             self.metrics = metrics
+            self.spanName = String(path.dropFirst())
         }
     }
 
@@ -43,8 +47,16 @@ public struct RPCRouter: Sendable {
     /// The handlers as registered, before any interceptor, so that adding one re-wraps them all.
     private var registered: [String: Handler] = [:]
     private var interceptors: [any CallInterceptor] = []
+    /// Makes a server span for every routed call, on every transport, when trace export is on; nil (the call path
+    /// then only tests it) when it is off.
+    public private(set) var tracer: Tracer?
 
     public init() {}
+
+    /// Records a server span for every call from now on (see ``tracer``).
+    public mutating func trace(with tracer: Tracer) {
+        self.tracer = tracer
+    }
 
     public mutating func register(_ service: some RPCService) {
         service.registerMethods(with: &self)

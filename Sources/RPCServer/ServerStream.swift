@@ -2,6 +2,7 @@ internal import CNghttp2
 internal import Logging
 internal import NIOCore
 internal import RPCFraming
+internal import TraceExport
 
 /// One gRPC call on one HTTP/2 stream.
 ///
@@ -45,6 +46,8 @@ final class ServerStream: @unchecked Sendable {
     var task: Task<Void, Never>?
     var deadlineTimer: Scheduled<Void>?
     var startTime: NIODeadline = .now()
+    /// The call's server span while it runs, when trace export is on.
+    var span: Span?
 
     // Response side: framed bytes not yet taken by nghttp2, and the trailers that follow them.
     var outbound = ByteBuffer()
@@ -110,6 +113,10 @@ final class ServerStream: @unchecked Sendable {
             case .success(let method):
                 self.method = method
                 method.metrics.started.increment()
+                if let tracer = self.connection.router.tracer {
+                    self.span = tracer.startSpan(
+                        name: method.spanName, kind: .server, parent: TraceContext(metadata: head.metadata))
+                }
             }
             if head.encoding != .identity {
                 self.deframer = MessageDeframer(
@@ -223,8 +230,14 @@ final class ServerStream: @unchecked Sendable {
     /// Runs the handler, with the call's W3C trace context (if it sent a valid one) as the task's
     /// ``TraceContext/current``, so that every log line of the call carries its trace id.
     func run(_ handler: RPCRouter.Handler, request: ServerRequest, context: ServerContext) async {
-        // Most calls carry no metadata: a scan of an empty list, and no task-local push.
-        if let trace = TraceContext(metadata: request.metadata) {
+        // With trace export on, the context is the call's own server span, so that its log lines (and the job it
+        // may create) name the span the collector receives.
+        if let span = self.span {
+            await TraceContext.$current.withValue(span.context) {
+                await self.runHandler(handler, request: request, context: context)
+            }
+        } else if let trace = TraceContext(metadata: request.metadata) {
+            // Most calls carry no metadata: a scan of an empty list, and no task-local push.
             await TraceContext.$current.withValue(trace) {
                 await self.runHandler(handler, request: request, context: context)
             }
@@ -319,7 +332,7 @@ final class ServerStream: @unchecked Sendable {
             return
         }
         self.trailers = Trailers(status: .ok, message: "", metadata: response.trailingMetadata)
-        self.record(.ok)
+        self.record(.ok, message: "")
         self.submitResponse(metadata: response.metadata)
         self.state = .closed
         self.deadlineTimer?.cancel()
@@ -353,7 +366,7 @@ final class ServerStream: @unchecked Sendable {
         case .responding:
             self.trailers = Trailers(status: code, message: message, metadata: metadata)
             self.state = .closed
-            self.record(code)
+            self.record(code, message: message)
             self.resumeData()
         case .closed:
             return
@@ -368,7 +381,7 @@ final class ServerStream: @unchecked Sendable {
         if self.state != .responding {
             self.state = .closed
             self.releaseRequestBytes()
-            self.record(code)
+            self.record(code, message: message)
             let fields = ResponseHead.trailersOnly(
                 status: code,
                 message: message,
@@ -392,13 +405,16 @@ final class ServerStream: @unchecked Sendable {
         self.unreportedSent = 0
     }
 
-    private func record(_ code: StatusCode) {
+    private func record(_ code: StatusCode, message: String) {
         self.reportSent()
         guard self.finalCode == nil else { return }
         self.finalCode = code
         guard let method = self.method else { return }
         let elapsed = NIODeadline.now() - self.startTime
         method.metrics.record(code, nanoseconds: elapsed.nanoseconds)
+        if let span = self.span.take() {
+            self.connection.router.tracer?.end(span, code: code, message: message)
+        }
         if code != .ok {
             self.connection.logger.debug(
                 "call ended",
@@ -569,7 +585,7 @@ final class ServerStream: @unchecked Sendable {
         self.closeInbound()
         if self.state != .closed {
             self.state = .closed
-            self.record(.cancelled)
+            self.record(.cancelled, message: "the stream was closed before the call ended")
         }
         self.failWriter(RPCError(code: .cancelled, message: "the call was cancelled"))
     }

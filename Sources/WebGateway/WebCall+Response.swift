@@ -33,7 +33,7 @@ extension WebCall {
             for (name, value) in response.trailingMetadata.headerFields() {
                 headers.add(name: "trailer-" + name, value: value)
             }
-            self.record(.ok)
+            self.record(.ok, message: "")
             self.sendComplete(status: .ok, headers: headers, body: response.message)
         case .grpcWeb, .connectStreaming:
             self.startStreaming(metadata: response.metadata)
@@ -70,7 +70,7 @@ extension WebCall {
             guard self.phase != .streaming else { break }
             var headers = self.responseHeaders(contentType: "application/json", metadata: error.metadata)
             headers.replaceOrAdd(name: "cache-control", value: "no-store")
-            self.record(error.code)
+            self.record(error.code, message: error.message)
             self.sendComplete(
                 status: HTTPResponseStatus(statusCode: ConnectError.httpStatus(of: error.code)),
                 headers: headers,
@@ -86,7 +86,7 @@ extension WebCall {
                 self.frame(ConnectError.endOfStream(error: error, trailers: trailers), flag: Self.endStreamFlag)
             )
         }
-        self.record(code)
+        self.record(code, message: error?.message ?? "")
         self.phase = .finished
         self.ended()
         Self.end(context: self.context, keepAlive: self.keepAlive)
@@ -99,7 +99,7 @@ extension WebCall {
         for (name, value) in extraHeaders {
             headers.add(name: name, value: value)
         }
-        self.record(.unimplemented)
+        self.record(.unimplemented, message: message)
         self.sendComplete(status: status, headers: headers, body: Array(message.utf8))
     }
 

@@ -4,6 +4,7 @@ internal import NIOCore
 internal import NIOHTTP1
 internal import RPCFraming
 internal import RPCServer
+internal import TraceExport
 
 /// One RPC on the web listener, from its request head to the end of its response.
 ///
@@ -57,6 +58,8 @@ final class WebCall: @unchecked Sendable {
     private var writeWaiter: CheckedContinuation<Void, any Error>?
     private let startTime = ContinuousClock.now
     private var finalCode: StatusCode?
+    /// The call's server span, when trace export is on.
+    private var span: Span?
     /// The request's end has been read.
     private(set) var hasRequestEnded = false
 
@@ -130,8 +133,10 @@ final class WebCall: @unchecked Sendable {
         do throws(RPCError) {
             try self.readHead()
         } catch {
-            self.finish(error: error)
+            return self.finish(error: error)
         }
+        // Once the head is read: the metadata holds the caller's `traceparent`.
+        self.span = route.startSpan(metadata: self.metadata)
     }
 
     private func readHead() throws(RPCError) {
@@ -284,8 +289,17 @@ final class WebCall: @unchecked Sendable {
             deadline: self.deadline,
             authority: self.head.headers.first(name: "host")
         )
+        // As on the gRPC port: the handler's log lines, and a job it creates, carry the call's trace context (its
+        // own server span's when export is on).
+        let trace = self.span?.context ?? TraceContext(metadata: self.metadata)
         self.task = Task {
-            await self.run(route, request: request, messages: messages, context: context)
+            if let trace {
+                await TraceContext.$current.withValue(trace) {
+                    await self.run(route, request: request, messages: messages, context: context)
+                }
+            } else {
+                await self.run(route, request: request, messages: messages, context: context)
+            }
         }
     }
 
@@ -415,7 +429,7 @@ final class WebCall: @unchecked Sendable {
         self.deadlineTimer = nil
         if self.phase != .finished {
             self.phase = .finished
-            self.record(.cancelled)
+            self.record(.cancelled, message: "the connection closed before the call ended")
         }
         self.failWriter()
     }
@@ -435,11 +449,14 @@ final class WebCall: @unchecked Sendable {
         }
     }
 
-    func record(_ code: StatusCode) {
+    func record(_ code: StatusCode, message: String) {
         guard self.finalCode == nil else { return }
         self.finalCode = code
         guard let route = self.route else { return }
         route.recordFinished(code, elapsed: ContinuousClock.now - self.startTime)
+        if let span = self.span.take() {
+            route.endSpan(span, code: code, message: message)
+        }
         self.shared.logger.debug(
             "web call ended",
             metadata: ["path": "\(self.path)", "status": "\(code)", "protocol": "\(self.webProtocol)"]

@@ -10,6 +10,7 @@ import RPCFraming
 import RPCServer
 import RPCServices
 import ServiceLifecycle
+import TraceExport
 import WebGateway
 
 @main
@@ -118,6 +119,9 @@ struct PlanningRPCD: AsyncParsableCommand {
     @OptionGroup(title: "Authentication, authorization and quotas")
     var auth: AuthOptions
 
+    @OptionGroup(title: "Tracing")
+    var otlp: OTLPOptions
+
     @Option(help: "YAML or JSON file of options, keyed by long option name; flags and PLANNING_RPCD_* override it.")
     var config: String?
 
@@ -219,6 +223,8 @@ struct PlanningRPCD: AsyncParsableCommand {
         jobConfiguration.heartbeatInterval = .milliseconds(Int64(self.heartbeatInterval * 1000))
         jobConfiguration.retention = .seconds(Int64(self.jobRetentionDays * 86400))
         jobConfiguration.quotas = self.auth.quotas
+        let tracer = try self.otlp.makeTracer(logger: logger)
+        jobConfiguration.tracer = tracer
         let jobs = JobManager(store: store, engine: engine, configuration: jobConfiguration, logger: logger)
         try await jobs.start()
 
@@ -229,6 +235,7 @@ struct PlanningRPCD: AsyncParsableCommand {
             router.register(EchoService())
         }
         try surface.register(into: &router)
+        if let tracer { router.trace(with: tracer) }
         let reload = ReloadSignal(logger: logger)
         if let authenticator = try self.auth.makeAuthenticator(host: self.host, logger: logger) {
             router.intercept(with: authenticator)
@@ -255,7 +262,7 @@ struct PlanningRPCD: AsyncParsableCommand {
                     .init(
                         service: ServerService(
                             server: server, health: surface.health, admin: admin, web: web, jobs: jobs,
-                            drainTimeout: configuration.drainTimeout, logger: logger),
+                            tracer: tracer, drainTimeout: configuration.drainTimeout, logger: logger),
                         successTerminationBehavior: .gracefullyShutdownGroup
                     )
                 ],
@@ -296,6 +303,8 @@ struct ServerService: Service {
     /// Stopped while the transport drains: running jobs halt at an item boundary and stay queued in the store,
     /// and job streams end with a `server_draining` event (then OK) so clients re-attach elsewhere.
     let jobs: JobManager
+    /// Exports the spans of the calls and jobs the drain ended, within what is left of the drain's budget.
+    let tracer: Tracer?
     /// The whole drain's budget; past it (and a second's grace) the process exits whatever still runs.
     let drainTimeout: Duration
     let logger: Logger
@@ -306,6 +315,7 @@ struct ServerService: Service {
         try await self.web.start()
         try? await gracefulShutdown()
         self.logger.info("draining", metadata: ["drain-timeout": "\(self.drainTimeout)"])
+        let drainStarted = ContinuousClock.now
         DrainWatchdog.arm(after: self.drainTimeout + .seconds(1), logger: self.logger)
         self.health.beginGracefulShutdown()
         // GOAWAY and the jobs' stop together: unary calls finish while the job streams get their last event.
@@ -314,6 +324,7 @@ struct ServerService: Service {
             group.addTask { await self.server.shutdownGracefully() }
         }
         await self.web.shutdown()
+        await self.tracer?.shutdown(within: max(.zero, self.drainTimeout - (ContinuousClock.now - drainStarted)))
         await self.admin.shutdown()
     }
 }

@@ -324,3 +324,67 @@ def test_database_down_is_unavailable_within_the_timeout_and_recovers_without_re
     finally:
         daemon.stop()
         proxy.down()
+
+
+def running_of(url, owner):
+    return int(sql(url, "SELECT count(*) FROM jobs WHERE owner = '%s' AND state = 'running'" % owner)[0][0])
+
+
+def test_job_quotas_hold_across_instances(database):
+    """Two instances with `--quota-running-jobs 2`: alice's two long jobs run (one submitted to each instance); a
+    third is refused with a QuotaFailure on either instance, bob is not held back, both instances' gauges show the
+    database's count, and a place freed on one instance is taken through the other. Alice never has more than two
+    jobs running (sampled in the database throughout)."""
+    from test_auth_interop import quota_failure
+    from test_surface import scrape
+
+    quota = ["--quota-running-jobs", "2", "--simulated-model-latency-ms", "100", "--job-lease-seconds", "3"]
+    a = instance(database, "a", "--demo-data", *quota)
+    b = instance(database, "b", *quota)
+    alice, bob = (("x-planning-user", "alice"),), (("x-planning-user", "bob"),)
+    samples, stop = [], threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            samples.append(running_of(database, "alice"))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        with grpc.insecure_channel(a.address) as channel_a, grpc.insecure_channel(b.address) as channel_b:
+            catalog, planning_a = stubs(channel_a)
+            planning_b = stubs(channel_b)[1]
+            pdes = all_pages(catalog.ListPDEs, c.ListPDEsRequest(page_size=500), "pdes")
+            # 200 items of 100 ms: the jobs outlast the test.
+            request = p.ClassifyPDEsRequest(pde_ids=[x.id for x in pdes[:200]])
+            first = next(planning_a.ClassifyPDEs(request, metadata=alice, timeout=60)).job_id
+            jobs = [(first, alice), (next(planning_b.ClassifyPDEs(request, metadata=alice, timeout=60)).job_id, alice)]
+            wait_for(lambda: running_of(database, "alice") == 2, "alice's two jobs running")
+            for planning in (planning_a, planning_b):
+                with pytest.raises(grpc.RpcError) as info:
+                    next(planning.ClassifyPDEs(request, metadata=alice, timeout=10))
+                violation = quota_failure(info.value).violations[0]
+                assert violation.subject == "principal:alice"
+                assert violation.description == "running jobs: 2 of 2 in use"
+            jobs.append((next(planning_b.ClassifyPDEs(request, metadata=bob, timeout=60)).job_id, bob))
+            wait_for(lambda: running_of(database, "bob") == 1, "bob's job running beside alice's")
+            gauge = ("planning_quota_jobs_running", (("principal", "alice"),))
+            for daemon in (a, b):
+                admin = daemon.admin_port()
+                wait_for(lambda: scrape(admin).get(gauge) == 2, "the gauge of alice's running jobs")
+            # One of alice's jobs ends (cancelled on A): her next submission, to B, is admitted and runs.
+            planning_a.CancelJob(p.CancelJobRequest(job_id=first), metadata=alice, timeout=10)
+            wait_for(lambda: running_of(database, "alice") == 1, "alice's cancelled job to stop")
+            jobs.append((next(planning_b.ClassifyPDEs(request, metadata=alice, timeout=60)).job_id, alice))
+            wait_for(lambda: running_of(database, "alice") == 2, "alice's new job running")
+            for job_id, owner in jobs:
+                planning_a.CancelJob(p.CancelJobRequest(job_id=job_id), metadata=owner, timeout=10)
+        stop.set()
+        sampler.join(timeout=30)
+        # psql takes a few hundred ms per sample here: a handful of samples over the run.
+        assert len(samples) >= 3 and max(samples) == 2, samples
+    finally:
+        stop.set()
+        a.stop()
+        b.stop()

@@ -1,5 +1,6 @@
 import Foundation
 import PlanningRPC
+import RPCFraming
 import Testing
 
 @Suite struct JobStoreTests {
@@ -9,6 +10,21 @@ import Testing
         accepted.job = context.job.proto
         event.accepted = accepted
         return event
+    }
+
+    /// The team and the trace context of a new job are stored as given, by every store.
+    @Test(arguments: StoreKind.available)
+    func createJobKeepsTeamAndTrace(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            var draft = JobRecord(kind: .classifyPDEs, owner: "alice", team: "blue")
+            draft.trace = TraceContext(
+                traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", tracestate: "rojo=1")
+            let created = try await store.createJob(draft, firstEvent: nil)
+            #expect(created.job.team == "blue")
+            let stored = try await store.job(id: created.job.id)
+            #expect(stored.team == "blue")
+            #expect(stored.trace == draft.trace)
+        }
     }
 
     @Test(arguments: StoreKind.available)

@@ -1,6 +1,5 @@
 import Foundation
 import PlanningRPC
-import RPCFraming
 import Testing
 
 /// Attributes, mappings and classifications belong to a team (issue 8, authorization), in both stores: a team sees
@@ -187,24 +186,6 @@ import Testing
             }
             #expect(mapping.team == "blue")
             #expect(try await store.listAttributes(reportID: report.id, visibleTo: Self.red, page: PageRequest()).items.isEmpty)
-        }
-    }
-}
-
-/// A job keeps the team and the trace context it was created with, in both stores (the PostgreSQL store once
-/// dropped both, giving every job its owner's name as team).
-@Suite struct JobTeamAndTraceTests {
-    @Test(arguments: StoreKind.available)
-    func createJobKeepsTeamAndTrace(_ kind: StoreKind) async throws {
-        try await withStore(kind) { store in
-            var record = JobRecord(kind: .classifyPDEs, owner: "alice", team: "blue")
-            let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-            record.trace = TraceContext(traceparent: traceparent, tracestate: "vendor=1")
-            let created = try await store.createJob(record).job
-            let stored = try await store.job(id: created.id)
-            #expect(stored.team == "blue" && stored.owner == "alice")
-            #expect(stored.trace?.traceparent == traceparent)
-            #expect(stored.trace?.traceState == "vendor=1")
         }
     }
 }

@@ -15,13 +15,7 @@ struct SharedQueueTests {
         lease: Duration = .seconds(15),
         _ body: (PostgresStore, PostgresStore) async throws -> T
     ) async throws -> T {
-        try await withPostgresDatabase { url in
-            let a = try await openPostgresStore(url, instanceID: "a", lease: lease)
-            defer { a.close() }
-            let b = try await openPostgresStore(url, instanceID: "b", lease: lease)
-            defer { b.close() }
-            return try await body(a, b)
-        }
+        try await withTwoPostgresStores(lease: lease, body)
     }
 
     @Test func claimsAreExclusiveAcrossInstances() async throws {
@@ -114,50 +108,51 @@ struct SharedQueueTests {
     @Test func queueLimitIsCountedOverEveryInstance() async throws {
         try await withTwoInstances { a, b in
             let limit = 3
+            let limits = JobAdmission.Limits(maxQueued: limit)
             for index in 0..<limit {
                 let store = index % 2 == 0 ? a : b
-                let created = try await store.createJob(
+                let admission = try await store.createJob(
                     JobRecord(kind: .classifyPDEs, owner: "o"),
                     firstEvent: nil,
-                    maxQueued: limit
+                    limits: limits
                 )
-                #expect(created?.created == true)
+                #expect(admission.job?.created == true)
             }
             // At the limit, on either instance: refused.
             #expect(
-                try await a.createJob(JobRecord(kind: .classifyPDEs, owner: "o"), firstEvent: nil, maxQueued: limit)
-                    == nil
+                try await a.createJob(JobRecord(kind: .classifyPDEs, owner: "o"), firstEvent: nil, limits: limits)
+                    == .queueFull
             )
             #expect(
-                try await b.createJob(JobRecord(kind: .classifyPDEs, owner: "o"), firstEvent: nil, maxQueued: limit)
-                    == nil
+                try await b.createJob(JobRecord(kind: .classifyPDEs, owner: "o"), firstEvent: nil, limits: limits)
+                    == .queueFull
             )
             // A repeated request id is answered with its job even when full.
             let keyed = try await a.createJob(
                 JobRecord(kind: .classifyPDEs, owner: "p", requestID: "k"),
                 firstEvent: nil,
-                maxQueued: limit + 1
+                limits: JobAdmission.Limits(maxQueued: limit + 1)
             )
-            #expect(keyed?.created == true)
+            #expect(keyed.job?.created == true)
             let again = try await b.createJob(
                 JobRecord(kind: .classifyPDEs, owner: "p", requestID: "k"),
                 firstEvent: nil,
-                maxQueued: limit
+                limits: limits
             )
-            #expect(again?.created == false)
-            #expect(again?.job.id == keyed?.job.id)
+            #expect(again.job?.created == false)
+            #expect(again.job?.job.id == keyed.job?.job.id)
             // One claimed: one place frees up, and only one.
             _ = try #require(try await b.claimNextQueued(worker: "b/worker-0"))
             _ = try #require(try await b.claimNextQueued(worker: "b/worker-1"))
             let after = try await b.createJob(
                 JobRecord(kind: .classifyPDEs, owner: "o"),
                 firstEvent: nil,
-                maxQueued: limit
+                limits: limits
             )
-            #expect(after?.created == true)
+            #expect(after.job?.created == true)
             #expect(
-                try await a.createJob(JobRecord(kind: .classifyPDEs, owner: "o"), firstEvent: nil, maxQueued: limit)
-                    == nil
+                try await a.createJob(JobRecord(kind: .classifyPDEs, owner: "o"), firstEvent: nil, limits: limits)
+                    == .queueFull
             )
         }
     }

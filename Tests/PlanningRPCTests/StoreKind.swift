@@ -85,6 +85,20 @@ func openPostgresStore(
     return try await PostgresStore(configuration: configuration, logger: logger)
 }
 
+/// Runs `body` with two stores (instances "a" and "b") on one new database, as two daemons would have.
+func withTwoPostgresStores<T>(
+    lease: Duration = .seconds(15),
+    _ body: (PostgresStore, PostgresStore) async throws -> T
+) async throws -> T {
+    try await withPostgresDatabase { url in
+        let a = try await openPostgresStore(url, instanceID: "a", lease: lease)
+        defer { a.close() }
+        let b = try await openPostgresStore(url, instanceID: "b", lease: lease)
+        defer { b.close() }
+        return try await body(a, b)
+    }
+}
+
 /// Runs `body` with the URL of a new database on the test server, dropped afterwards.
 func withPostgresDatabase<T>(_ body: (DatabaseURL) async throws -> T) async throws -> T {
     guard let server = StoreKind.postgresURL else {

@@ -32,6 +32,8 @@ struct JobExecution {
     private(set) var ended = false
     /// The state the job ended in, once it has.
     private(set) var endState: JobState?
+    /// Why the job failed or was cancelled, once it has (for its trace span).
+    private(set) var failureMessage: String?
 
     init(
         job: JobRecord, store: any JobStore & PlanningStore, engine: any PlanningEngine, hub: JobHub,
@@ -127,6 +129,7 @@ struct JobExecution {
     /// Stores and publishes the terminal event of a job that failed or was cancelled.
     mutating func fail(_ failure: JobFailure, state: JobState) async throws {
         try await end(JobUpdate(state: state, error: failure, expectedWorker: fence), JobEvents.error(failure))
+        failureMessage = failure.message
     }
 
     private mutating func end(_ update: JobUpdate, _ event: Planning_V1_JobEvent) async throws {

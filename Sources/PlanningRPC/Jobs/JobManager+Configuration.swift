@@ -1,3 +1,5 @@
+public import TraceExport
+
 extension JobManager {
     /// What a deployment may tune.
     public struct Configuration: Sendable {
@@ -18,6 +20,8 @@ extension JobManager {
         public var watcherBufferCapacity = 32
         /// Per-principal quotas without an override in the principal file; absent is unlimited.
         public var quotas: [JobQuotas.Limit: Int] = [:]
+        /// Records an internal span per job run, a child of the job's stored trace context; nil: no spans.
+        public var tracer: Tracer?
 
         /// The defaults.
         public init() {}

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PlanningEngine
 import RPCFraming
+import TraceExport
 
 extension JobManager {
     // MARK: Workers
@@ -32,7 +33,8 @@ extension JobManager {
                 return hub
             }
             hub.beginRun()
-            quotas.started(jobID: job.id, principal: job.owner)
+            // On a shared queue the store counts the jobs (JobQuotas.jobsCountedByStore).
+            if queue == nil { quotas.started(jobID: job.id, principal: job.owner) }
             let task = Task { await self.execute(job, hub: hub) }
             hub.attach(task)
             if Task.isCancelled { hub.requestStop(.shutdown) }
@@ -43,10 +45,13 @@ extension JobManager {
     }
 
     /// The oldest queued job, skipping those whose owner has as many jobs running as its running-jobs quota when
-    /// the store can (``RunningLimitedClaim``).
+    /// the store can (``RunningLimitedClaim``). A shared store holds each job to the limit recorded with it, so it
+    /// is asked even when this instance knows no limit.
     private func claim(worker: String) async throws -> JobRecord? {
         let limits = quotas.runningLimits
-        if limits.default != nil || !limits.overrides.isEmpty, let limited = store as? any RunningLimitedClaim {
+        if limits.default != nil || !limits.overrides.isEmpty || queue != nil,
+            let limited = store as? any RunningLimitedClaim
+        {
             return try await limited.claimNextQueued(
                 worker: worker, runningLimits: limits.overrides, defaultLimit: limits.default)
         }
@@ -58,7 +63,9 @@ extension JobManager {
         let started = ContinuousClock.now
         var logger = logger
         logger[metadataKey: "job.id"] = "\(job.id)"
-        if let trace = job.trace {
+        // With trace export on, the run is a span of its own in the trace of the call that created the job.
+        var span = configuration.tracer?.startSpan(name: "job \(job.kind.rawValue)", kind: .internal, parent: job.trace)
+        if let trace = span?.context ?? job.trace {
             // The trace of the call that created the job, on every line of its run, in this process or the next.
             logger[metadataKey: "trace-id"] = "\(trace.traceID)"
             logger[metadataKey: "span-id"] = "\(trace.spanID)"
@@ -96,6 +103,19 @@ extension JobManager {
         logger.debug("job run ended", metadata: ["elapsed": "\(elapsed)", "state": "\(outcome)"])
         if let state = execution.endState {
             JobMetrics.ended(kind: job.kind, state: state, run: elapsed)
+        }
+        if var run = span.take(), let tracer = configuration.tracer {
+            run.attributes = [
+                SpanAttribute("job.id", job.id), SpanAttribute("job.kind", job.kind.rawValue),
+                SpanAttribute("job.state", execution.endState?.rawValue ?? JobState.queued.rawValue),
+                SpanAttribute("job.items_done", Int64(execution.itemsDone)),
+            ]
+            switch execution.endState {
+            case .succeeded?: run.status = .ok
+            case .failed?, .cancelled?: run.status = .error(execution.failureMessage ?? outcome)
+            default: run.status = .unset
+            }
+            tracer.end(run)
         }
         // On a shared queue a hub that saw no terminal event stays: the job goes on elsewhere (or later here),
         // and the announcements keep feeding the hub's watchers.
@@ -174,7 +194,7 @@ extension JobManager {
         state.withLock { state in
             if state.hubs[hub.jobID] === hub { state.hubs[hub.jobID] = nil }
         }
-        quotas.ended(jobID: hub.jobID)
+        if queue == nil { quotas.ended(jobID: hub.jobID) }
         // A job held back by its owner's running quota may start now.
         let limits = quotas.runningLimits
         if limits.default != nil || !limits.overrides.isEmpty { signal.notify() }

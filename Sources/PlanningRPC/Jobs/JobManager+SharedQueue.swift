@@ -11,6 +11,7 @@ extension JobManager {
         if !requeued.isEmpty {
             logger.info("jobs re-queued after their leases expired", metadata: ["jobs": "\(requeued.count)"])
         }
+        await countJobs(queue)
         signal.notify()
     }
 
@@ -94,6 +95,7 @@ extension JobManager {
             if ContinuousClock.now - lastRenewal >= renewEvery {
                 lastRenewal = ContinuousClock.now
                 await renewLeases(queue)
+                await countJobs(queue)
             }
             do {
                 let requeued = try await JobExecution.shielded { try await queue.requeueExpiredLeases() }
@@ -106,6 +108,16 @@ extension JobManager {
             }
             for hub in followed { await catchUp(hub.jobID, through: nil) }
             dropIdleHubs()
+        }
+    }
+
+    /// Refreshes the quota gauges from the store's counts (every instance's jobs).
+    func countJobs(_ queue: any SharedJobQueue) async {
+        do {
+            let counts = try await JobExecution.shielded { try await queue.jobCountsByOwner() }
+            quotas.recordStoreCounts(counts)
+        } catch {
+            logger.debug("cannot count the jobs by owner", metadata: ["error": "\(error)"])
         }
     }
 

@@ -11,7 +11,8 @@ import Synchronization
 ///   event commit in one transaction. ``start()`` re-queues what a previous process left running (it resumes
 ///   after its last committed item) and runs what was queued.
 /// - Admission: at most ``Configuration/maxRunningJobs`` run at once and ``Configuration/maxQueuedJobs`` wait;
-///   beyond that ``submit(_:)`` fails with RESOURCE_EXHAUSTED at once.
+///   beyond that, or beyond the owner's ``JobQuotas``, ``submit(_:)`` fails with RESOURCE_EXHAUSTED at once. On a
+///   ``SharedJobQueue`` the queue limit and the owner's job quotas are counted in the database, over every instance.
 /// - Delivery: ``watch(jobID:after:deliver:)`` replays stored events, then follows the job live through its
 ///   in-memory ``JobHub`` (which exists only while the job is queued or running).
 public final class JobManager: Sendable {
@@ -53,7 +54,7 @@ public final class JobManager: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.catalogs = PDECatalogCache(store: store, engine: engine)
-        self.quotas = JobQuotas(defaults: configuration.quotas)
+        self.quotas = JobQuotas(defaults: configuration.quotas, jobsCountedByStore: queue != nil)
     }
 
     // MARK: Jobs
@@ -64,6 +65,10 @@ public final class JobManager: Sendable {
     ///   began, store errors.
     public func submit(_ submission: JobSubmission) async throws -> CreatedJob {
         let caller = Caller(name: submission.owner, team: submission.team, limits: submission.quotaLimits)
+        if let queue {
+            // The quotas are counted in the shared store, where every instance sees them.
+            return try await submitShared(record(for: submission), caller: caller, to: queue)
+        }
         do {
             try quotas.reserveJob(for: caller)
         } catch {
@@ -92,9 +97,8 @@ public final class JobManager: Sendable {
         return try await lookup.job(team: submission.team, requestID: submission.requestID)
     }
 
-    /// Admission against the global queue, then the job's creation.
-    private func admit(_ submission: JobSubmission) async throws -> CreatedJob {
-        let limit = configuration.maxQueuedJobs
+    /// The job record a submission creates.
+    private func record(for submission: JobSubmission) -> JobRecord {
         let deadline =
             submission.deadline
             ?? configuration.defaultJobDeadline.map {
@@ -105,10 +109,13 @@ public final class JobManager: Sendable {
             reportID: submission.reportID, requestID: submission.requestID, request: submission.request,
             cancelOnDisconnect: submission.cancelOnDisconnect, deadline: deadline)
         draft.trace = submission.trace
-        let record = draft
-        if let queue {
-            return try await submitShared(record, to: queue, limit: limit)
-        }
+        return draft
+    }
+
+    /// Admission against the global queue, then the job's creation.
+    private func admit(_ submission: JobSubmission) async throws -> CreatedJob {
+        let limit = configuration.maxQueuedJobs
+        let record = self.record(for: submission)
         let admitted = try state.withLock { state throws(RPCError) in
             guard state.phase == .idle || state.phase == .started else {
                 throw RPCError(code: .unavailable, message: "the server is shutting down")
@@ -142,9 +149,9 @@ public final class JobManager: Sendable {
         return created
     }
 
-    /// Submits to a queue shared with other instances: the queue limit is counted in the database, over every
-    /// instance, in the transaction that creates the job.
-    private func submitShared(_ record: JobRecord, to queue: any SharedJobQueue, limit: Int) async throws
+    /// Submits to a queue shared with other instances: the queue limit and the owner's job quotas are counted in
+    /// the database, over every instance, in the transaction that creates the job.
+    private func submitShared(_ record: JobRecord, caller: Caller, to queue: any SharedJobQueue) async throws
         -> CreatedJob
     {
         try state.withLock { state throws(RPCError) in
@@ -152,12 +159,23 @@ public final class JobManager: Sendable {
                 throw RPCError(code: .unavailable, message: "the server is shutting down")
             }
         }
-        let created = try await JobExecution.shielded {
-            try await queue.createJob(record, firstEvent: { JobEvents.accepted($0.job) }, maxQueued: limit)
+        let limits = JobAdmission.Limits(
+            maxQueued: configuration.maxQueuedJobs,
+            ownerRunning: quotas.limit(.runningJobs, for: caller),
+            ownerQueued: quotas.limit(.queuedJobs, for: caller)
+        )
+        let admission = try await JobExecution.shielded {
+            try await queue.createJob(record, firstEvent: { JobEvents.accepted($0.job) }, limits: limits)
         }
-        guard let created else { throw Self.queueFull(limit) }
-        if created.created { adopt(created) }
-        return created
+        switch admission {
+        case .admitted(let created):
+            if created.created { adopt(created) }
+            return created
+        case .queueFull:
+            throw Self.queueFull(limits.maxQueued)
+        case .quotaExceeded(let limit, let value):
+            throw quotas.refuse(caller.name, limit, value)
+        }
     }
 
     /// Gives a new job its hub (so that its stream attaches at once) and wakes the workers.
@@ -198,7 +216,7 @@ public final class JobManager: Sendable {
                     state.queued = max(0, state.queued - 1)
                     return state.hubs.removeValue(forKey: jobID)
                 }
-                quotas.ended(jobID: jobID)
+                if queue == nil { quotas.ended(jobID: jobID) }
                 hub?.publish([record])
             } catch StoreError.failedPrecondition {
                 // It ended meanwhile.

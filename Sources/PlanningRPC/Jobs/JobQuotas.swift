@@ -12,8 +12,16 @@ import Synchronization
 /// A refused call gets RESOURCE_EXHAUSTED with a `google.rpc.QuotaFailure` in `grpc-status-details-bin` (subject
 /// `principal:NAME`). The counts are exported as gauges labelled by principal (`planning_quota_jobs_running`,
 /// `planning_quota_jobs_queued`, `planning_quota_watch_streams`) and refusals as
-/// `planning_quota_rejections_total{principal,quota}`. They are kept in this process's memory: jobs recovered at
-/// start are counted again from the store.
+/// `planning_quota_rejections_total{principal,quota}`.
+///
+/// Where the counts are kept:
+/// - One process (SQLite): in this object's memory; jobs recovered at start are counted again from the store.
+/// - Several instances on one database (PostgreSQL, `jobsCountedByStore`): the job quotas are counted in the
+///   database, over every instance. A submission is checked in the transaction that inserts the job, and a claim
+///   skips the jobs of owners at their running limit (see `SharedJobQueue` and ``RunningLimitedClaim``). Here the
+///   job gauges show the database's counts, the same on every instance (aggregate them with `max`, not `sum`).
+/// - `watch_streams` stays per process on every store: a stream is a connection to one instance, so a principal
+///   may hold that many streams open on each instance.
 public final class JobQuotas: Sendable {
     /// A quota, by the name used in flags (`--quota-running-jobs`) and in the principal file (`running_jobs`).
     public enum Limit: String, Sendable, CaseIterable {
@@ -39,6 +47,20 @@ public final class JobQuotas: Sendable {
         var watches = 0
     }
 
+    /// An owner's jobs in a shared store.
+    public struct JobCounts: Sendable, Equatable {
+        /// Jobs running, on any instance.
+        public var running: Int
+        /// Jobs waiting for a worker.
+        public var queued: Int
+
+        /// Counts; zero unless given.
+        public init(running: Int = 0, queued: Int = 0) {
+            self.running = running
+            self.queued = queued
+        }
+    }
+
     /// Where a job is, as far as the counts go. A worker can claim a job between its creation and
     /// ``track(jobID:principal:)``, and a cancel can end it there too: the transitions are recorded whatever order they
     /// come in.
@@ -54,14 +76,21 @@ public final class JobQuotas: Sendable {
         /// The running-jobs overrides of the principals seen submitting, for the scheduler.
         var runningOverrides: [String: Int] = [:]
         var jobs: [String: TrackedJob] = [:]
+        /// The owners' jobs as the shared store counted them last (``recordStoreCounts(_:)``).
+        var storeCounts: [String: JobCounts] = [:]
     }
 
     /// The limits of a principal without overrides; nil is unlimited.
     public let defaults: [Limit: Int]
+    /// Whether the job quotas are counted in a shared store rather than here: the job gauges then show the store's
+    /// counts, and only the watch streams are counted in this object.
+    public let jobsCountedByStore: Bool
     private let state = Mutex(State())
 
-    public init(defaults: [Limit: Int] = [:]) {
+    /// Quotas with these defaults; `jobsCountedByStore` for a store shared by several instances.
+    public init(defaults: [Limit: Int] = [:], jobsCountedByStore: Bool = false) {
         self.defaults = defaults
+        self.jobsCountedByStore = jobsCountedByStore
     }
 
     /// The caller's limit for `limit`: its override, else the default; nil when unlimited.
@@ -69,10 +98,31 @@ public final class JobQuotas: Sendable {
         caller.limits[limit.rawValue] ?? self.defaults[limit]
     }
 
-    /// The caller's current counts, for tests and diagnostics.
+    /// The caller's current counts, for tests and diagnostics (the jobs as last counted in the store when
+    /// ``jobsCountedByStore``).
     public func usage(of principal: String) -> (running: Int, queued: Int, watches: Int) {
-        let usage = self.state.withLock { $0.usage[principal] ?? Usage() }
+        let usage = self.state.withLock { self.usage(of: principal, in: $0) }
         return (usage.running, usage.queued, usage.watches)
+    }
+
+    private func usage(of principal: String, in state: State) -> Usage {
+        var usage = state.usage[principal] ?? Usage()
+        if self.jobsCountedByStore {
+            let counted = state.storeCounts[principal] ?? JobCounts()
+            usage.running = counted.running
+            usage.queued = counted.queued
+        }
+        return usage
+    }
+
+    /// The jobs of every owner as the shared store counts them (owners left out have none): the job gauges follow.
+    public func recordStoreCounts(_ counts: [String: JobCounts]) {
+        let owners = self.state.withLock { state in
+            // Owners that had jobs and have none now are published too, so that their gauges drop to zero.
+            defer { state.storeCounts = counts }
+            return Set(state.storeCounts.keys).union(counts.keys)
+        }
+        for owner in owners { self.publish(owner) }
     }
 
     // MARK: Jobs
@@ -202,7 +252,8 @@ public final class JobQuotas: Sendable {
 
     // MARK: Reporting
 
-    private func refuse(_ principal: String, _ limit: Limit, _ value: Int) -> RPCError {
+    /// The RESOURCE_EXHAUSTED answer to `principal` at `limit` (`value` of `value` in use), counted as a rejection.
+    func refuse(_ principal: String, _ limit: Limit, _ value: Int) -> RPCError {
         let dimensions = [("principal", principal), ("quota", limit.rawValue)]
         Counter(label: "planning_quota_rejections_total", dimensions: dimensions).increment()
         let description = "\(limit.what): \(value) of \(value) in use"
@@ -218,7 +269,7 @@ public final class JobQuotas: Sendable {
     }
 
     private func publish(_ principal: String) {
-        let usage = self.state.withLock { $0.usage[principal] ?? Usage() }
+        let usage = self.state.withLock { self.usage(of: principal, in: $0) }
         let dimensions = [("principal", principal)]
         Gauge(label: "planning_quota_jobs_running", dimensions: dimensions).record(usage.running)
         Gauge(label: "planning_quota_jobs_queued", dimensions: dimensions).record(usage.queued)

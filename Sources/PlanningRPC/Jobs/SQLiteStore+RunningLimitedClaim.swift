@@ -1,7 +1,7 @@
 import GRDB
 
 extension SQLiteStore: RunningLimitedClaim {
-    func claimNextQueued(worker: String, runningLimits limits: [String: Int], defaultLimit: Int?) async throws
+    package func claimNextQueued(worker: String, runningLimits limits: [String: Int], defaultLimit: Int?) async throws
         -> JobRecord?
     {
         let time = timestamp()

@@ -13,9 +13,15 @@ public protocol SharedJobQueue: Sendable {
     /// How long a claim holds a job without renewal.
     var leaseDuration: Duration { get }
 
-    /// Creates a job as `JobStore.createJob(_:firstEvent:)` does, unless `maxQueued` jobs are queued already
-    /// (counted in the database, across instances): then returns nil, or the owner's job with the same request id.
-    func createJob(_ job: JobRecord, firstEvent: JobEventBuilder?, maxQueued: Int) async throws -> CreatedJob?
+    /// Creates a job as `JobStore.createJob(_:firstEvent:)` does, unless the queue or the owner is at one of
+    /// `limits` (counted in the database, across instances, in the transaction that inserts the job). The team's job
+    /// with the same request id is the answer whatever the limits. The job is held to the owner's running-jobs quota
+    /// when claimed, by any instance.
+    func createJob(_ job: JobRecord, firstEvent: JobEventBuilder?, limits: JobAdmission.Limits) async throws
+        -> JobAdmission
+
+    /// The jobs queued and running in the store, by owner (owners with none are left out), for the quota gauges.
+    func jobCountsByOwner() async throws -> [String: JobQuotas.JobCounts]
 
     /// Extends the lease of a job this worker runs. Returns nil when the worker no longer holds it (the job ended,
     /// or its lease expired and another worker took it), else whether a cancellation was asked for.
@@ -46,7 +52,8 @@ public struct LeaseRenewal: Sendable, Equatable {
 public enum JobNotification: Sendable, Equatable {
     /// An event of the job with this sequence was committed (the event itself is read from the store).
     case event(jobID: String, sequence: Int64)
-    /// A job was queued (created, re-queued, or its lease expired): idle workers look for work.
+    /// A job was queued (created, re-queued, or its lease expired) or ended (its owner may be below its running
+    /// quota again): idle workers look for work.
     case queued
     /// A cancellation of the job was asked for.
     case cancelRequested(jobID: String)

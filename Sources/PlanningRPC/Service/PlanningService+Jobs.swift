@@ -1,5 +1,6 @@
 import Foundation
 public import RPCFraming
+import RPCServer
 import SwiftProtobuf
 
 /// The four background operations (validate, submit, stream) and the job API.
@@ -102,7 +103,9 @@ extension PlanningService {
             cycleID: report?.cycleID ?? "",
             reportID: report?.id ?? "", requestID: requestID, request: try request.serializedBytes(),
             cancelOnDisconnect: cancelOnDisconnect, deadline: deadline)
-        submission.trace = TraceContext(metadata: metadata)
+        // The call's own server span when trace export is on (so that the job's span is its child), otherwise what
+        // the caller sent.
+        submission.trace = TraceContext.current ?? TraceContext(metadata: metadata)
         let jobs = jobs
         let created = try await ServiceErrors.mapping { try await jobs.submit(submission) }
         return JobEventStream(jobID: created.job.id, afterSequence: 0, submitted: created, jobs: jobs)

@@ -97,6 +97,19 @@ import Testing
         #expect(quotas.usage(of: "alice") == (running: 0, queued: 100, watches: 100))
     }
 
+    /// On a shared store the job counts are the store's (every instance's); the watch streams stay this process's.
+    @Test func aSharedStoreCountsTheJobsAndOwnersWithoutJobsDropToZero() throws {
+        let quotas = JobQuotas(defaults: [.watchStreams: 1], jobsCountedByStore: true)
+        quotas.recordStoreCounts(["alice": JobQuotas.JobCounts(running: 2, queued: 3), "bob": .init(running: 1)])
+        #expect(quotas.usage(of: "alice") == (running: 2, queued: 3, watches: 0))
+        try quotas.openWatch(for: Self.alice)
+        Self.expectQuotaFailure("open job streams: 1 of 1 in use") { try quotas.openWatch(for: Self.alice) }
+        #expect(quotas.usage(of: "alice") == (running: 2, queued: 3, watches: 1))
+        quotas.recordStoreCounts(["bob": JobQuotas.JobCounts(queued: 1)])
+        #expect(quotas.usage(of: "alice") == (running: 0, queued: 0, watches: 1))
+        #expect(quotas.usage(of: "bob") == (running: 0, queued: 1, watches: 0))
+    }
+
     @Test func aJobClaimedOrEndedBeforeItIsTrackedIsCountedRight() throws {
         let quotas = JobQuotas(defaults: [.runningJobs: 1])
         // A worker claims the job between its creation and track().
